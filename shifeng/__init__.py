@@ -1,0 +1,4 @@
+"""Shared code of the Shifeng Beautiful Communities book.
+
+- :mod:`shifeng.data`: load and validate the evidence base in ``data/``.
+"""

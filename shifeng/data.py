@@ -1,0 +1,230 @@
+"""Load the book's evidence base (``data/``) once, validated.
+
+The data is a Frictionless Data Package. :func:`validate` runs frictionless over
+every resource (types, constraints, uniqueness, foreign keys) plus one check of
+our own: a record whose ``source`` is the primary report must quote it
+verbatim. Any problem raises :class:`DataError` whose message names the file,
+the row (the line number in the CSV file) and the field.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import frictionless
+import pandas as pd
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+PACKAGE_FILE = "datapackage.json"
+
+#: id of the primary source (the 2018-10-29 report) in ``data/sources.csv``
+REPORT_ID = "zzrb2018"
+REPORT_FILENAME = "shifeng-beautiful-communities-2018-10-29.zh.txt"
+
+
+class DataError(ValueError):
+    """The data package is malformed or inconsistent; the message says where."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        head = f"{len(problems)} problem(s) in the data package:"
+        super().__init__("\n".join([head, *("  " + p for p in problems)]))
+
+
+def report_path() -> Path:
+    """Where the primary report's text is: ``$SHIFENG_SOURCES`` or ``../shared/sources``."""
+    base = os.environ.get("SHIFENG_SOURCES") or REPO_ROOT.parent / "shared" / "sources"
+    return Path(base) / REPORT_FILENAME
+
+
+def _squash(text: str) -> str:
+    # "whitespace may differ, nothing else"
+    return re.sub(r"\s+", "", text)
+
+
+@lru_cache(maxsize=None)
+def _report_text(path: Path) -> str | None:
+    return _squash(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+class QuoteInReport(frictionless.Check):
+    """A record that cites the report must quote it verbatim (whitespace aside)."""
+
+    type = "quote-in-report"
+    Errors = [frictionless.errors.CellError]
+
+    def __init__(self, report: str):
+        super().__init__()
+        self._report = report
+
+    def validate_row(self, row):
+        if "quote" not in row.field_names or row.get("source") != REPORT_ID:
+            return
+        quote = row.get("quote")
+        if quote and _squash(quote) not in self._report:
+            yield frictionless.errors.CellError.from_row(
+                row,
+                note=f"quote is not verbatim in the report {REPORT_FILENAME}: {quote[:40]!r}",
+                field_name="quote",
+            )
+
+
+def _describe(resource_path: str, error: dict) -> str:
+    where = [f"data/{resource_path}"]
+    if error.get("rowNumber"):
+        where.append(f"row {error['rowNumber']}")
+    fields = error.get("fieldNames") or ([error["fieldName"]] if error.get("fieldName") else [])
+    if fields:
+        where.append("field " + ", ".join(f"'{name}'" for name in fields))
+    detail = error["note"] or error["message"]
+    if error.get("cell"):
+        detail += f" (value {error['cell']!r})"
+    return f"{', '.join(where)}: {error['type']}: {detail}"
+
+
+def _column_problems(path: Path, resource) -> list[str]:
+    """Name the missing and unexpected columns outright (frictionless reports shifted labels)."""
+    with path.open(encoding="utf-8") as handle:
+        header = next(csv.reader(handle), [])
+    expected = resource.schema.field_names
+    missing = [name for name in expected if name not in header]
+    extra = [name for name in header if name not in expected]
+    found = [f"data/{resource.path}, row 1, field '{name}': missing column" for name in missing]
+    found += [f"data/{resource.path}, row 1, field '{name}': unexpected column" for name in extra]
+    return found
+
+
+def validate(data_dir: Path | str = DATA_DIR) -> None:
+    """Validate the whole package; raise :class:`DataError` naming every problem."""
+    data_dir = Path(data_dir)
+    descriptor = data_dir / PACKAGE_FILE
+    if not descriptor.exists():
+        raise DataError([f"{descriptor}: the package descriptor is missing"])
+    report = _report_text(report_path())
+    try:
+        package = frictionless.Package(str(descriptor))
+    except frictionless.FrictionlessException as error:
+        raise DataError([f"data/{PACKAGE_FILE}: {error.error.type}: {error.error.note}"]) from None
+    problems = []
+    for resource in package.resources:
+        # Resource by resource: Package.validate rebuilds the checklist from its
+        # descriptor and so drops a custom check. Foreign keys are still checked
+        # because each resource knows its package.
+        checks = [QuoteInReport(report)] if report is not None else []
+        result = resource.validate(checklist=frictionless.Checklist(checks=checks))
+        for task in result.tasks:
+            labels_broken = any("#header" in e.tags for e in task.errors)
+            if labels_broken:
+                problems.extend(_column_problems(data_dir / resource.path, resource))
+            for error in task.errors:
+                # a broken header shifts every row: report the header alone
+                if labels_broken and "#header" not in error.tags:
+                    continue
+                problems.append(_describe(resource.path, error.to_descriptor()))
+        problems.extend(f"data/{resource.path}: {e.type}: {e.note}" for e in result.errors)
+    if problems:
+        raise DataError(problems)
+
+
+@lru_cache(maxsize=None)
+def _validated(data_dir: Path) -> None:
+    validate(data_dir)
+
+
+def load(name: str, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
+    """One table of the package as a DataFrame, after the package is validated.
+
+    Types follow the table's schema: integers as nullable ``Int64``, booleans as
+    ``boolean``, strings as ``str`` with missing values as ``<NA>``.
+    """
+    data_dir = Path(data_dir).resolve()
+    _validated(data_dir)
+    package = frictionless.Package(str(data_dir / PACKAGE_FILE))
+    resource = package.get_resource(name)
+    dtypes = {}
+    for field in resource.schema.fields:
+        dtypes[field.name] = {"integer": "Int64", "number": "Float64", "boolean": "boolean"}.get(
+            field.type, "string"
+        )
+    frame = pd.read_csv(
+        data_dir / resource.path,
+        dtype={k: v for k, v in dtypes.items() if v != "boolean"},
+        keep_default_na=False,
+        na_values=[""],
+        true_values=["true"],
+        false_values=["false"],
+    )
+    for column, dtype in dtypes.items():
+        if dtype == "boolean":
+            frame[column] = frame[column].astype("boolean")
+    return frame
+
+
+def tables(data_dir: Path | str = DATA_DIR) -> list[str]:
+    """Names of the package's resources, in descriptor order."""
+    return [r.name for r in frictionless.Package(str(Path(data_dir) / PACKAGE_FILE)).resources]
+
+
+def figure(figure_id: str, data_dir: Path | str = DATA_DIR) -> int:
+    """One value of ``key_figures`` (e.g. ``figure("communities")`` is 33)."""
+    frame = load("key_figures", data_dir).set_index("figure_id")
+    return int(frame.loc[figure_id, "value"])
+
+
+class Table:
+    """A table for a chapter page: HTML in the web book, a LaTeX longtable in print.
+
+    Notebooks display it as the last expression of a cell. Cell text is escaped in
+    both outputs, so a value such as ``<script>`` shows as text.
+    """
+
+    def __init__(self, frame: pd.DataFrame, caption: str | None = None):
+        self.frame = frame.reset_index(drop=True)
+        self.caption = caption
+
+    def _styler(self):
+        frame = self.frame.astype("object").where(self.frame.notna(), "")
+        styler = frame.style.hide(axis="index")
+        if self.caption:
+            styler = styler.set_caption(self.caption)
+        return styler
+
+    def _repr_html_(self) -> str:
+        return self._styler().format(escape="html").set_table_attributes('class="data-table"').to_html()
+
+    def _repr_latex_(self) -> str:
+        widths = "".join(r"p{%.2f\linewidth}" % (0.92 / len(self.frame.columns)) for _ in self.frame.columns)
+        return self._styler().format(escape="latex").to_latex(
+            environment="longtable", column_format=widths, hrules=True
+        )
+
+    def __repr__(self) -> str:  # text/plain fallback
+        return self.frame.to_string(index=False)
+
+
+def show(name: str, columns: list[str] | None = None, caption: str | None = None, **where) -> Table:
+    """A table of the package for display, optionally some ``columns`` and rows ``where`` column == value."""
+    frame = load(name)
+    for column, value in where.items():
+        frame = frame[frame[column] == value]
+    return Table(frame[columns] if columns else frame, caption)
+
+
+def catalogue(data_dir: Path | str = DATA_DIR) -> Table:
+    """One row per table of the package: its file, title, number of records and description."""
+    package = frictionless.Package(str(Path(data_dir) / PACKAGE_FILE))
+    rows = [
+        {
+            "file": f"data/{r.path}",
+            "title": r.title,
+            "records": len(load(r.name, data_dir)),
+            "what it holds": r.description,
+        }
+        for r in package.resources
+    ]
+    return Table(pd.DataFrame(rows))
