@@ -7,7 +7,8 @@ SHELL := /bin/bash
 PYTHON_SYSTEM ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-BUILD ?= _build
+# OUT: the folder that receives _build/ (html, jupyter_execute, .jupyter_cache); helpers may use their own
+OUT ?= .
 JB_FLAGS := -W -n --keep-going
 
 .PHONY: help venv data book test clean
@@ -27,10 +28,10 @@ data: venv  ## validate data/ (stops on the first broken file, naming file, row 
 	$(PY) -m shifeng.validate
 
 book: data  ## build the HTML book into _build/html (strict: any warning or cell error fails)
-	$(VENV)/bin/jupyter-book build . --path-output $(BUILD) $(JB_FLAGS)
+	$(VENV)/bin/jupyter-book build . --path-output $(OUT) $(JB_FLAGS)
 
 test: book  ## build the book, then run every test
 	$(PY) -m pytest
 
 clean:  ## remove the built book and the execution cache
-	rm -rf $(BUILD)
+	rm -rf $(OUT)/_build
