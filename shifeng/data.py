@@ -228,3 +228,36 @@ def catalogue(data_dir: Path | str = DATA_DIR) -> Table:
         for r in package.resources
     ]
     return Table(pd.DataFrame(rows))
+
+
+def facts() -> dict[str, int]:
+    """Every count the prose needs, by name, computed from the data.
+
+    ``key_figures`` by their id; ``projects_<line_id>`` per programme line and
+    ``projects_total``; ``committees_<status>`` per owners'-committee status and
+    ``estates_named``; ``outfalls_total`` (outfalls with a reported count);
+    ``works_<status>`` per block-work status; ``people_named``; ``sources_cited``.
+    """
+    values = {row.figure_id: int(row.value) for row in load("key_figures").itertuples()}
+    lines = load("programme_lines")
+    values.update({f"projects_{r.line_id}": int(r.project_count) for r in lines.itertuples()})
+    values["projects_total"] = int(lines["project_count"].sum())
+    committees = load("owners_committees")
+    values.update({f"committees_{k}": int(v) for k, v in committees["status"].value_counts().items()})
+    values["estates_named"] = len(committees)
+    values["outfalls_total"] = int(load("pollution_actions")["outfall_count"].sum())
+    works = load("block_works")
+    values.update({f"works_{k}": int(v) for k, v in works["status"].value_counts().items()})
+    values["people_named"] = len(load("people"))
+    values["sources_cited"] = len(load("sources"))
+    return values
+
+
+def glue_facts() -> dict[str, int]:
+    """Glue every value of :func:`facts` for ``{glue:}`name``` in the page's prose."""
+    from myst_nb import glue
+
+    values = facts()
+    for name, value in values.items():
+        glue(name, value, display=False)
+    return values
