@@ -28,6 +28,7 @@ data: venv  ## validate data/ (stops on the first broken file, naming file, row 
 	$(PY) -m shifeng.validate
 
 book: data  ## build the HTML book into _build/html (strict: any warning or cell error fails)
+	$(PY) -m shifeng.buildcache $(OUT)
 	$(VENV)/bin/jupyter-book build . --path-output $(OUT) $(JB_FLAGS)
 
 test: book  ## build the book, then run every test

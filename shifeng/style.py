@@ -1,0 +1,146 @@
+"""The book's one chart style: CJK-capable font, colour-blind-safe colours, print sizes.
+
+Every chart of :mod:`shifeng.charts` is drawn inside :func:`context`, so the style
+never leaks into other code; :func:`apply` sets it globally for a notebook that
+wants it. :func:`png_bytes` renders a figure the same way every time (same input,
+same bytes): fixed DPI, no ``Software`` stamp, no date.
+
+- Font: Noto Sans CJK SC (Debian ``fonts-noto-cjk``) covers Chinese *and* Latin, so
+  Chinese and English labels share one face; DejaVu Sans is the fallback for the
+  few symbols Noto lacks.
+- Colours: the Okabe–Ito palette, which readers with the common colour-vision
+  deficiencies can tell apart; meaning is never carried by colour alone (labels,
+  line styles and fills repeat it).
+- Sizes: figures are drawn 8 in wide, the width of the book's text column, so
+  9–12 pt type stays 9–12 pt on screen and about 7–10 pt in the printed book.
+- Background: opaque white, so a chart stays readable in the theme's dark mode
+  (the theme dims images slightly and puts them on white; a transparent chart
+  would put dark text on a dark page).
+"""
+
+from __future__ import annotations
+
+import io
+from contextlib import contextmanager
+
+import matplotlib as mpl
+
+#: the CJK font every chart uses (Debian package ``fonts-noto-cjk``)
+CJK_FONT = "Noto Sans CJK SC"
+
+#: Okabe–Ito colour-blind-safe palette, by name
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+}
+
+INK = "#1a1a1a"  #: text and outlines (near-black)
+MUTED = "#555555"  #: secondary text, still > 7:1 contrast on white
+RULE = "#9a9a9a"  #: hairlines and grid
+PAPER = "#ffffff"  #: figure background (opaque, for dark mode)
+PALE = "#f2f2f2"  #: neutral box fill
+
+#: colours with a fixed meaning across the book
+COLOURS = {
+    # the three programme lines
+    "living_environment": OKABE_ITO["green"],
+    "grassroots_governance": OKABE_ITO["blue"],
+    "public_services": OKABE_ITO["orange"],
+    # progress states: done / under way / planned
+    "done": OKABE_ITO["blue"],
+    "under_way": OKABE_ITO["orange"],
+    "planned": OKABE_ITO["sky_blue"],
+    # limits (the debt red line) and warnings
+    "limit": OKABE_ITO["vermillion"],
+    "party": OKABE_ITO["vermillion"],
+    "neutral": PALE,
+}
+
+#: figure width in inches: the book's text column
+WIDTH = 8.0
+#: pixels per inch of the PNG: crisp on high-density screens, fine in print
+DPI = 200
+
+RC = {
+    "font.family": "sans-serif",
+    "font.sans-serif": [CJK_FONT, "DejaVu Sans"],
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
+    "legend.frameon": False,
+    "figure.titlesize": 13,
+    "figure.titleweight": "bold",
+    "text.color": INK,
+    "axes.labelcolor": INK,
+    "axes.edgecolor": RULE,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "axes.prop_cycle": mpl.cycler(
+        color=[OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky_blue", "yellow", "black")]
+    ),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "axes.unicode_minus": False,  # U+2212 is fine in Noto, but keep ASCII minus anyway
+    "figure.facecolor": PAPER,
+    "axes.facecolor": PAPER,
+    "savefig.facecolor": PAPER,
+    "savefig.transparent": False,
+    "figure.dpi": 100,
+    "savefig.dpi": DPI,
+    "figure.constrained_layout.use": False,
+    "svg.hashsalt": "shifeng-beautiful-communities",
+    "svg.fonttype": "path",
+    "pdf.fonttype": 42,
+    "hatch.color": INK,
+    "hatch.linewidth": 0.8,
+}
+
+
+def apply() -> None:
+    """Set the book's chart style globally (for a notebook that draws its own charts)."""
+    mpl.rcParams.update(RC)
+
+
+@contextmanager
+def context():
+    """Draw inside the book's chart style without changing the global settings."""
+    with mpl.rc_context(RC):
+        yield
+
+
+def png_bytes(fig, dpi: int = DPI) -> bytes:
+    """The figure as PNG, byte-for-byte the same for the same figure.
+
+    Opaque white background, fixed DPI, no ``Software`` (matplotlib version) stamp.
+    """
+    buffer = io.BytesIO()
+    with context():
+        fig.savefig(
+            buffer,
+            format="png",
+            dpi=dpi,
+            facecolor=PAPER,
+            edgecolor="none",
+            transparent=False,
+            metadata={"Software": None},
+        )
+    return buffer.getvalue()
+
+
+def svg_text(fig) -> str:
+    """The figure as SVG, the same text for the same figure (fixed hash salt, no date)."""
+    buffer = io.StringIO()
+    with context():
+        fig.savefig(buffer, format="svg", facecolor=PAPER, metadata={"Date": None})
+    return buffer.getvalue()

@@ -1,0 +1,102 @@
+"""The built HTML book: every page of the table of contents is there, in the
+shape the book promises, with its tables computed from the data."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from shifeng import data
+
+REPO = data.REPO_ROOT
+HTML = Path(os.environ.get("BOOK_HTML") or REPO / "_build" / "html")
+pytestmark = pytest.mark.build
+
+
+def toc_files():
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+    for part in toc["parts"]:
+        files += [chapter["file"] for chapter in part["chapters"]]
+    return files
+
+
+def case_chapters():
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
+    return [c["file"] for part in toc["parts"] if part["caption"] == "The case" for c in part["chapters"]]
+
+
+def page(docname):
+    path = HTML / f"{docname}.html"
+    assert path.exists(), f"{path} was not built: run make book"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def main_text(soup):
+    return soup.find("main").get_text(" ", strip=True)
+
+
+def test_the_book_was_built():
+    assert (HTML / "index.html").exists(), "run make book first"
+
+
+@pytest.mark.parametrize("docname", toc_files())
+def test_every_toc_page_is_built_with_a_title(docname):
+    soup = page(docname)
+    assert soup.find("h1"), docname
+    assert "Shifeng Beautiful Communities" in soup.title.get_text()
+
+
+def test_landing_page_says_what_for_whom_how_to_read_cite_and_made():
+    text = main_text(page("index"))
+    for heading in ("Who it is for", "How to read it", "How it was made", "How to cite it"):
+        assert heading in text
+    assert "石峰区" in text and "Zhuzhou Daily" in text
+
+
+@pytest.mark.parametrize("docname", case_chapters())
+def test_every_chapter_has_the_book_shape(docname):
+    soup = page(docname)
+    text = main_text(soup)
+    for part in ("Learning objectives", "Summary", "Discussion questions", "Exercises"):
+        assert part in text, f"{docname}: no '{part}'"
+    exercises = soup.select("div.exercise")
+    solutions = soup.select("div.solution")
+    assert len(exercises) >= 2 and len(solutions) >= len(exercises), docname
+
+
+def test_no_stub_page_is_left():
+    stubs = [d for d in toc_files() if "This chapter is being written" in main_text(page(d))]
+    assert stubs == []
+
+
+def test_no_cell_error_or_stderr_reached_a_page():
+    for path in HTML.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert "Traceback (most recent call last)" not in html, path
+        assert 'class="output stderr"' not in html, path
+
+
+def test_the_data_appendix_lists_every_table_and_source_from_the_data():
+    soup = page("book/appendix-data")
+    text = main_text(soup)
+    for name in data.tables():
+        assert f"data/{name}.csv" in text
+    for source_id in data.load("sources")["source_id"]:
+        assert source_id in text
+    # the key figures table shows the report's own words
+    assert "将全区5个街道、33个社区所辖范围划成6大街区" in text
+    assert soup.select("table.data-table")
+
+
+def test_glued_numbers_in_prose_match_the_data():
+    # glue:text renders inside <span class="pasted-text">; every pasted value must be a data value
+    values = {str(v) for v in data.facts().values()}
+    for path in (HTML / "book").glob("*.html"):
+        for span in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select(".pasted-text"):
+            text = span.get_text(strip=True)
+            if re.fullmatch(r"-?\d+", text):
+                assert text in values, f"{path.name}: glued {text} is not a data value"

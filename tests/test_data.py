@@ -1,0 +1,152 @@
+"""The evidence base: the real data is valid, and each kind of broken input is
+stopped with a message naming the file, the row and the field."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shifeng import data
+
+REPO = data.REPO_ROOT
+
+
+@pytest.fixture
+def broken(tmp_path):
+    """A copy of data/ to break; returns a function that edits one CSV by text replacement."""
+    copy = tmp_path / "data"
+    shutil.copytree(data.DATA_DIR, copy)
+
+    def edit(filename, old, new):
+        path = copy / filename
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"test set-up: {old!r} not in {filename}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return copy
+
+    return edit
+
+
+def problems_of(data_dir):
+    with pytest.raises(data.DataError) as caught:
+        data.validate(data_dir)
+    return caught.value.problems
+
+
+def test_the_real_data_is_valid():
+    data.validate()
+
+
+def test_the_report_is_there_to_check_quotes_against():
+    # In CI shared/ lies beside the clone; without it quotes could not be checked.
+    if not data.report_path().exists() and not os.environ.get("CI"):
+        pytest.skip(f"{data.report_path()} is absent on this machine")
+    assert data.report_path().exists()
+
+
+def test_every_table_loads_with_its_schema_types():
+    for name in data.tables():
+        frame = data.load(name)
+        assert len(frame) > 0, name
+    assert str(data.load("programme_lines")["project_count"].dtype) == "Int64"
+    assert str(data.load("blocks")["started_2018"].dtype) == "boolean"
+
+
+def test_the_report_figures_are_recorded():
+    facts = data.facts()
+    assert (facts["subdistricts"], facts["communities"], facts["blocks"]) == (5, 33, 6)
+    assert facts["blocks_started_2018"] == len(data.load("blocks")) == 4
+    assert [facts[f"projects_{k}"] for k in ("living_environment", "grassroots_governance", "public_services")] == [40, 12, 8]
+    assert (facts["staff_people"], facts["staff_blocks"], facts["staff_headquarters"], facts["staff_projects"]) == (12, 4, 2, 22)
+
+
+def test_no_amount_of_money_is_recorded():
+    assert not data.load("funding_channels")["amount_reported"].any()
+
+
+def test_every_record_cites_a_source_and_quotes_it():
+    for name in data.tables():
+        frame = data.load(name)
+        if "quote" in frame.columns:
+            assert frame["source"].notna().all() and frame["quote"].str.len().gt(1).all(), name
+
+
+def test_missing_column(broken):
+    problems = problems_of(broken("homes.csv", "name_en,", ""))
+    assert "data/homes.csv, row 1, field 'name_en': missing column" in problems
+
+
+def test_wrong_type(broken):
+    problems = problems_of(broken("key_figures.csv", "subdistricts,frame,5,", "subdistricts,frame,five,"))
+    assert any(p.startswith("data/key_figures.csv, row 2, field 'value': type-error") and "'five'" in p for p in problems)
+
+
+def test_unknown_block_id(broken):
+    problems = problems_of(broken("block_works.csv", "jk-museum,jingkan,", "jk-museum,nowhere,"))
+    assert any(p.startswith("data/block_works.csv, row 2, field 'block_id': foreign-key") and "nowhere" in p for p in problems)
+
+
+def test_duplicate_id(broken):
+    problems = problems_of(broken("block_works.csv", "jk-murals,", "jk-museum,"))
+    assert any(p.startswith("data/block_works.csv, row 3, field 'work_id': unique-error") for p in problems)
+
+
+def test_empty_quote(broken):
+    problems = problems_of(broken("people.csv", ",石峰区区长邓元连在指导社区改造时提出要求", ","))
+    assert any(p.startswith("data/people.csv, row 3, field 'quote'") for p in problems)
+
+
+def test_out_of_range_value(broken):
+    problems = problems_of(broken("programme_lines.csv", ",40,", ",-40,"))
+    assert any(p.startswith("data/programme_lines.csv, row 2, field 'project_count': constraint-error") for p in problems)
+
+
+def test_value_outside_its_enum(broken):
+    problems = problems_of(broken("owners_committees.csv", "huodian,火电新村,Huodian (thermal power) new village,new_property_company_selected", "huodian,火电新村,Huodian (thermal power) new village,done"))
+    assert any(p.startswith("data/owners_committees.csv, row 10, field 'status': constraint-error") for p in problems)
+
+
+@pytest.mark.skipif(not data.report_path().exists(), reason="the report text is needed to check quotes")
+def test_quote_not_in_the_report(broken):
+    problems = problems_of(broken("people.csv", "居民李伟仪别提有多高兴了", "居民李伟仪非常高兴"))
+    assert any(p.startswith("data/people.csv, row 4, field 'quote': cell-error: quote is not verbatim") for p in problems)
+
+
+def test_quote_may_differ_in_whitespace_only(broken):
+    data.validate(broken("people.csv", "居民李伟仪别提有多高兴了", "居民李伟仪 别提有多高兴了"))
+
+
+def test_unknown_source_id(broken):
+    problems = problems_of(broken("timeline.csv", ",hbxmad-2015,", ",no-such-source,"))
+    assert any(p.startswith("data/timeline.csv, row 2, field 'source': foreign-key") for p in problems)
+
+
+def test_validate_command_exits_non_zero_naming_file_row_field(broken):
+    bad = broken("key_figures.csv", "communities,frame,33,", "communities,frame,many,")
+    run = subprocess.run([sys.executable, "-m", "shifeng.validate", str(bad)], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "data/key_figures.csv, row 3, field 'value'" in run.stderr
+
+
+def test_make_book_stops_before_building_on_bad_data(tmp_path):
+    """A broken data file stops `make book` before any page is built: nothing half-built."""
+    copy = tmp_path / "repo"
+    shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "*.egg-info", ".pytest_cache"))
+    (copy / ".venv").symlink_to(REPO / ".venv")
+    target = copy / "data" / "blocks.csv"
+    target.write_text(target.read_text(encoding="utf-8").replace("tianxin,田心街区", "jingkan,田心街区"), encoding="utf-8")
+    # the editable install points at the real package; make it read the copy's data
+    env = {**os.environ, "SHIFENG_DATA_DIR": str(copy / "data")}
+    run = subprocess.run(["make", "book", f"OUT={tmp_path / 'out'}"], cwd=copy, capture_output=True, text=True, env=env)
+    assert run.returncode != 0
+    assert "data/blocks.csv, row 3, field 'block_id'" in run.stderr
+    assert not (tmp_path / "out" / "_build").exists()
+
+
+def test_bibliography_is_generated_from_the_sources_table():
+    from shifeng import bib
+
+    assert (REPO / "references.bib").read_text(encoding="utf-8") == bib.bibtex(), "run: python -m shifeng.bib"
