@@ -1,0 +1,92 @@
+"""Serve the maps' JavaScript and CSS from the book itself: a tiny Sphinx extension.
+
+folium loads Leaflet, jQuery (its popups call ``$``), Bootstrap and Font Awesome from
+CDNs, so offline its maps stay blank. The same files ship in pinned PyPI packages
+(XStatic-Leaflet 1.9.3 is folium 0.20's Leaflet). At the end of an HTML build this
+extension copies the files the maps use from those packages into ``<outdir>/_maps/``:
+not into ``_static/``, whose every CSS and JS file Jupyter Book links into every page.
+
+:mod:`shifeng.maps` points each map at them with relative URLs
+(:data:`ASSETS`, joined to ``../_maps/`` for a chapter at ``book/<name>.html``): a
+map is an ``<iframe srcdoc>``, whose relative URLs resolve against its parent page.
+Each file is copied once per book, not inlined into each map.
+
+Register it in ``_config.yml``::
+
+    sphinx:
+      extra_extensions:
+        - shifeng.map_assets
+"""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+from pathlib import Path
+
+#: folder of the HTML output that receives the files
+OUT_DIR = "_maps"
+
+#: (the asset's key in folium, the XStatic module, its file or folder, where it goes under _maps/)
+ASSETS: list[tuple[str, str, str, str]] = [
+    ("leaflet", "xstatic.pkg.leaflet", "leaflet.js", "leaflet/leaflet.js"),
+    ("leaflet_css", "xstatic.pkg.leaflet", "leaflet.css", "leaflet/leaflet.css"),
+    # leaflet.css draws the layer control's button and default markers from images/
+    ("leaflet_images", "xstatic.pkg.leaflet", "images", "leaflet/images"),
+    ("jquery", "xstatic.pkg.jquery", "jquery.min.js", "jquery/jquery.min.js"),
+    ("bootstrap", "xstatic.pkg.bootstrap", "js/bootstrap.bundle.min.js", "bootstrap/js/bootstrap.bundle.min.js"),
+    ("bootstrap_css", "xstatic.pkg.bootstrap", "css/bootstrap.min.css", "bootstrap/css/bootstrap.min.css"),
+    ("awesome_markers_font_css", "xstatic.pkg.font_awesome", "css/all.min.css", "font-awesome/css/all.min.css"),
+    # all.min.css loads its fonts from ../webfonts/
+    ("font_awesome_webfonts", "xstatic.pkg.font_awesome", "webfonts", "font-awesome/webfonts"),
+]
+
+#: folium's script and stylesheet keys served locally, in folium's order; the rest of
+#: folium's defaults (Leaflet.awesome-markers, Bootstrap 3 glyphicons) have no XStatic
+#: package and the book's maps do not use them (no folium.Icon markers), so they are dropped
+JS_KEYS = ["leaflet", "jquery", "bootstrap"]
+CSS_KEYS = ["leaflet_css", "bootstrap_css", "awesome_markers_font_css"]
+
+
+def package_info() -> dict[str, str]:
+    """XStatic module -> its version (for provenance notes and tests)."""
+    info = {}
+    for _, module, _, _ in ASSETS:
+        mod = importlib.import_module(module)
+        info[module] = mod.VERSION
+    return info
+
+
+def url(key: str, base: str) -> str:
+    """The URL of asset ``key`` under ``base`` (e.g. ``../_maps/``)."""
+    for name, _, _, target in ASSETS:
+        if name == key:
+            return base + target
+    raise KeyError(key)
+
+
+def copy_assets(target: Path | str) -> list[Path]:
+    """Copy every asset into ``target`` (the ``_maps`` folder); return the files written."""
+    target = Path(target)
+    written = []
+    for _, module, source, dest in ASSETS:
+        base = Path(importlib.import_module(module).BASE_DIR)
+        src, dst = base / source, target / dest
+        if src.is_dir():
+            shutil.copytree(src, dst, dirs_exist_ok=True)
+            written += sorted(p for p in dst.rglob("*") if p.is_file())
+        else:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dst)
+            written.append(dst)
+    return written
+
+
+def _build_finished(app, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        copy_assets(Path(app.outdir) / OUT_DIR)
+
+
+def setup(app):
+    app.connect("build-finished", _build_finished)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
