@@ -13,8 +13,8 @@ BIB_PATH = REPO_ROOT / "references.bib"
 
 
 def _braced(text: str) -> str:
-    # protect capitals and special characters for BibTeX
-    return "{" + text.replace("&", r"\&").replace("%", r"\%").replace("_", r"\_") + "}"
+    # double braces keep capitals as written; escape BibTeX's special characters
+    return "{{" + text.replace("&", r"\&").replace("%", r"\%").replace("_", r"\_") + "}}"
 
 
 def bibtex() -> str:
@@ -30,12 +30,14 @@ def bibtex() -> str:
             "note": row.note,
         }
         if fields["author"] is None:
-            fields["author"] = "{" + row.publisher + "}"
-        body = ",\n".join(
-            f"  {key} = {value if key == 'author' and value.startswith('{') else ('{' + value + '}' if key == 'url' else _braced(value))}"
-            for key, value in fields.items()
-            if value
-        )
+            # an organisation: double braces so BibTeX does not parse it as a person's name
+            fields["author"] = "{{" + row.publisher + "}}"
+        def render(key: str, value: str) -> str:
+            if key == "author":  # persons as "A and B"; an organisation is already double-braced
+                return value if value.startswith("{{") else "{" + value + "}"
+            return "{" + value + "}" if key in ("url", "year", "date") else _braced(value)
+
+        body = ",\n".join(f"  {key} = {render(key, value)}" for key, value in fields.items() if value)
         entries.append(f"@misc{{{row.source_id},\n{body}\n}}\n")
     header = "% Generated from data/sources.csv by `python -m shifeng.bib`; edit the CSV, not this file.\n\n"
     return header + "\n".join(entries)

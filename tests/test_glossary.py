@@ -1,0 +1,54 @@
+"""The glossary page is generated from data/glossary.csv, and every linked term is in it."""
+
+import re
+
+import pytest
+
+from shifeng.data import REPO_ROOT, load
+from shifeng.glossary import GLOSSARY_PATH, render, sort_key
+
+# {term}`街区` or {term}`the blocks <街区>`
+TERM_ROLE = re.compile(r"\{term\}`([^`]+)`")
+
+
+def term_targets(text: str) -> list[str]:
+    """The glossary keys that ``{term}`` roles in ``text`` point to."""
+    targets = []
+    for body in TERM_ROLE.findall(text):
+        explicit = re.fullmatch(r"(?s).*<([^<>]+)>\s*", body)
+        targets.append((explicit.group(1) if explicit else body).strip())
+    return targets
+
+
+def book_pages():
+    return sorted((REPO_ROOT / "book").glob("*.md")) + [REPO_ROOT / "index.md"]
+
+
+def test_glossary_page_is_generated_from_the_table():
+    assert GLOSSARY_PATH.read_text(encoding="utf-8") == render(), (
+        "book/glossary.md is out of date: run `python -m shifeng.glossary`"
+    )
+
+
+@pytest.mark.parametrize("page", book_pages(), ids=lambda p: p.relative_to(REPO_ROOT).as_posix())
+def test_every_linked_term_has_a_row(page):
+    hanzi = set(load("glossary")["hanzi"])
+    missing = sorted(set(term_targets(page.read_text(encoding="utf-8"))) - hanzi)
+    assert not missing, f"{page.relative_to(REPO_ROOT)} links terms missing from data/glossary.csv: {missing}"
+
+
+def test_every_row_is_on_the_page():
+    page = render()
+    for hanzi in load("glossary")["hanzi"]:
+        assert re.search(rf"^{re.escape(hanzi)}$", page, flags=re.M), f"{hanzi} is not a term of the page"
+
+
+def test_term_roles_are_parsed():
+    text = "A {term}`街区`, the {term}`blocks <街区>` and {term}`社区`."
+    assert term_targets(text) == ["街区", "街区", "社区"]
+
+
+def test_terms_sort_by_pinyin_without_tones():
+    assert sort_key("Shífēng Qū") == "shifengqu"
+    assert sort_key("zhì'ān") == "zhian"
+    assert sort_key("ǎi") < sort_key("bā")
