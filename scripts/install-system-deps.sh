@@ -8,6 +8,7 @@ packages=(
   chromium                # headless browser for Playwright tests (no browser download)
   poppler-utils           # pdftotext, pdffonts, pdfimages, pdftoppm
   texlive-xetex texlive-latex-extra texlive-lang-chinese texlive-fonts-extra latexmk  # the PDF (xelatex + xeCJK)
+  texlive-fonts-recommended  # pzdr.tfm, which hyperref needs under xelatex (a Recommends, skipped by --no-install-recommends)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,336 @@
+"""The print edition: the book's PDF, the chapter handouts, their links in the HTML, and
+the publishing workflow.
+
+Tests marked ``pdf`` read ``_build/pdf`` (``$BOOK_PDF``), which ``make pdf`` writes; without
+it they are skipped, unless ``$CI`` or ``$SHIFENG_REQUIRE_PDF`` is set, when they fail.
+The HTML link tests (``build``) read ``_build/html``; they check that no page links a
+PDF that is not there, and, once ``make pdf`` has run before ``make book``, that every
+chapter links its handout. They use poppler-utils (pdfinfo, pdffonts, pdftotext,
+pdfimages), which ``scripts/install-system-deps.sh`` installs.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+from shifeng.pdf import handout_name
+
+REPO = Path(__file__).resolve().parent.parent
+BUILD = REPO / "_build"
+PDF = Path(os.environ.get("BOOK_PDF") or BUILD / "pdf")
+HTML = Path(os.environ.get("BOOK_HTML") or BUILD / "html")
+LATEX = PDF.parent / "latex"
+TITLE = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))["title"]
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+# --- the book's outline, from _toc.yml and the chapter sources -------------------------
+
+
+def toc_chapters() -> list[dict]:
+    """Every chapter in _toc.yml, in order: docname, handout name, number or letter, source."""
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
+
+    def files(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                yield entry["file"]
+            yield from files(entry.get("sections"))
+
+    chapters, number, letter, seen_numbered = [], 0, 0, False
+    for part in toc.get("parts", [{"chapters": toc.get("chapters")}]):
+        numbered = bool(part.get("numbered"))
+        seen_numbered |= numbered
+        for entry in part.get("chapters") or []:
+            docname = entry["file"]
+            if numbered:
+                number += 1
+                label = str(number)
+            elif seen_numbered:
+                letter += 1
+                label = chr(ord("A") + letter - 1)
+            else:
+                label = ""
+            chapters.append({"docname": docname, "label": label, "subs": list(files(entry.get("sections")))})
+    names = [c["docname"] for c in chapters]
+    for chapter in chapters:
+        chapter["name"] = handout_name(chapter["docname"], names)
+        chapter["source"] = "\n".join(_source(d) for d in [chapter["docname"], *chapter["subs"]])
+        chapter["title"] = re.search(r"^# (.+)$", chapter["source"], re.M).group(1).strip()
+    return chapters
+
+
+def _source(docname: str) -> str:
+    for suffix in (".md", ".ipynb"):
+        path = REPO / f"{docname}{suffix}"
+        if path.exists():
+            return path.read_text(encoding="utf-8")
+    return ""
+
+
+FIGURE = re.compile(r"^(?:```|:::)\{(?:glue:figure|figure)\}", re.M)
+FIGURE_CELL = re.compile(r"^:\s+figure:", re.M)  # a code cell's `mystnb: figure:` metadata
+
+
+def figures_in(source: str) -> int:
+    """Figures (charts and maps included) a source places: figure directives and figure cells."""
+    return len(FIGURE.findall(source)) + len(FIGURE_CELL.findall(source))
+
+
+CHAPTERS = toc_chapters()
+
+
+# --- poppler --------------------------------------------------------------------------
+
+
+def run(*cmd: str) -> str:
+    if shutil.which(cmd[0]) is None:
+        pytest.fail(f"{cmd[0]} is missing: run scripts/install-system-deps.sh (poppler-utils)")
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+
+@lru_cache(maxsize=None)
+def text_of(pdf: Path, first: int | None = None, last: int | None = None) -> str:
+    pages = [*(["-f", str(first)] if first else []), *(["-l", str(last)] if last else [])]
+    return run("pdftotext", "-enc", "UTF-8", *pages, str(pdf), "-")
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def plain(text: str) -> str:
+    """For comparing printed text: no spaces, quotes or case (bibliography styles change them)."""
+    return re.sub(r"[\s'\"‘’“”]", "", text).lower()
+
+
+def page_count(pdf: Path) -> int:
+    return int(re.search(r"^Pages:\s+(\d+)", run("pdfinfo", str(pdf)), re.M).group(1))
+
+
+def fonts(pdf: Path) -> list[dict]:
+    lines = run("pdffonts", str(pdf)).splitlines()[2:]
+    found = []
+    for line in lines:
+        # name type... encoding emb sub uni object ID: the last five columns are fixed
+        parts = line.split()
+        found.append({"name": parts[0], "emb": parts[-5], "line": line})
+    return found
+
+
+def images(pdf: Path) -> int:
+    rows = run("pdfimages", "-list", str(pdf)).splitlines()[2:]
+    return sum(1 for row in rows if row.split()[2] == "image")
+
+
+# --- fixtures -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pdf_dir() -> Path:
+    if not (PDF / "book.pdf").exists():
+        message = f"no {PDF / 'book.pdf'}: run `make pdf` (before `make book`, which links the PDFs)"
+        if os.environ.get("CI") or os.environ.get("SHIFENG_REQUIRE_PDF"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return PDF
+
+
+@pytest.fixture(scope="module")
+def book(pdf_dir) -> Path:
+    return pdf_dir / "book.pdf"
+
+
+# --- the book -------------------------------------------------------------------------
+
+
+@pytest.mark.pdf
+def test_book_has_its_pages_and_title(book):
+    pages = page_count(book)
+    # title page, colophon, contents, "About this book", then every chapter: 3 pages at least
+    assert pages >= 4 + 3 * len(CHAPTERS), f"book.pdf has only {pages} pages"
+    info = run("pdfinfo", str(book))
+    assert re.search(r"^Page size:.*\(A4\)", info, re.M), info
+    assert re.search(rf"^Title:\s+{re.escape(TITLE)}", info, re.M), "the PDF's metadata lack the book's title"
+    first = text_of(book, 1, 2)
+    assert TITLE in first, "no title page"
+    contents = plain(text_of(book, 3, 8))
+    assert "contents" in contents
+    for chapter in CHAPTERS:  # every chapter in the table of contents, in print
+        assert plain(chapter["title"]) in contents, f"{chapter['title']!r} not in the table of contents"
+
+
+@pytest.mark.pdf
+def test_book_numbers_chapters_and_appendices(book):
+    """Chapters 1, 2, ... of the numbered part, appendices A, B, ... after it, as in the contents."""
+    contents = plain(text_of(book, 3, 8))
+    for chapter in CHAPTERS:
+        entry = plain(chapter["label"] + chapter["title"])
+        assert entry in contents, f"no '{chapter['label']} {chapter['title']}' in the table of contents"
+
+
+@pytest.mark.pdf
+def test_every_font_is_embedded(pdf_dir):
+    for pdf in [pdf_dir / "book.pdf", *sorted((pdf_dir / "chapters").glob("*.pdf"))]:
+        missing = [f["line"] for f in fonts(pdf) if f["emb"] != "yes"]
+        assert not missing, f"{pdf.name}: fonts not embedded:\n" + "\n".join(missing)
+
+
+@pytest.mark.pdf
+def test_chinese_fonts_are_noto_cjk(book):
+    names = [f["name"] for f in fonts(book)]
+    assert any("NotoSerifCJK" in n for n in names) and any("NotoSansCJK" in n for n in names), names
+
+
+@pytest.mark.pdf
+def test_chinese_text_is_extractable(book):
+    text = text_of(book)
+    assert "\ufffd" not in text, "pdftotext found characters it cannot map (U+FFFD)"
+    assert len(CJK.findall(text)) > 2000, "too little Chinese text in the PDF"
+    flat = squeeze(text)
+    with (REPO / "data" / "glossary.csv").open(encoding="utf-8") as handle:
+        terms = [row["hanzi"] for row in csv.DictReader(handle)]
+    missing = [term for term in terms if squeeze(term) not in flat]
+    assert not missing, f"glossary terms not found in the PDF's text: {missing[:10]}"
+
+
+@pytest.mark.pdf
+def test_no_character_is_missing_from_the_fonts(pdf_dir):
+    logs = sorted(LATEX.glob("*.log"))
+    assert logs, f"no xelatex logs in {LATEX}"
+    missing = [f"{log.name}: {line}" for log in logs for line in log.read_text(errors="replace").splitlines()
+               if line.startswith("Missing character")]
+    assert not missing, "characters printed as empty boxes:\n" + "\n".join(missing[:20])
+
+
+@pytest.mark.pdf
+def test_every_figure_and_map_is_in_the_book(book):
+    expected = sum(figures_in(c["source"]) for c in CHAPTERS) + figures_in(_source("index"))
+    assert expected > 0
+    found = images(book)
+    assert found >= expected, f"book.pdf holds {found} images for {expected} figures and maps"
+
+
+@pytest.mark.pdf
+def test_bibliography_lists_every_source(book):
+    with (REPO / "data" / "sources.csv").open(encoding="utf-8") as handle:
+        sources = list(csv.DictReader(handle))
+    text = plain(text_of(book))
+    missing = [s["source_id"] for s in sources if plain(s["title"])[:16] not in text]
+    assert not missing, f"sources missing from the book: {missing}"
+
+
+# --- the handouts ---------------------------------------------------------------------
+
+
+@pytest.mark.pdf
+def test_one_handout_per_chapter(pdf_dir):
+    found = sorted(p.stem for p in (pdf_dir / "chapters").glob("*.pdf"))
+    assert found == sorted(c["name"] for c in CHAPTERS)
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[c["name"] for c in CHAPTERS])
+def test_handout_is_self_contained(pdf_dir, chapter):
+    pdf = pdf_dir / "chapters" / f"{chapter['name']}.pdf"
+    assert pdf.exists(), f"no handout {pdf}"
+    first = text_of(pdf, 1, 1)
+    assert TITLE in first, "the handout does not name the book"
+    assert plain(chapter["title"]) in plain(first), "the handout's first page lacks the chapter's title"
+    text = text_of(pdf)
+    source = chapter["source"]
+    if "{cite" in source:
+        assert "References" in text or "Bibliography" in text, "the handout lists no references"
+    if "{exercise}" in source:
+        assert "Exercise" in text, "the handout lacks its exercises"
+    if "{solution}" in source:
+        assert "Solution" in text, "the handout lacks the solutions"
+    if "## Discussion questions" in source:
+        assert "Discussion questions" in text
+    figures = figures_in(source)
+    assert images(pdf) >= figures, f"{figures} figures in the chapter, fewer images in its handout"
+    if figures and chapter["label"]:
+        # numbered as in the book: "Fig. 3.1" is the same figure in both
+        assert f"Fig. {chapter['label']}.1" in text, f"the handout's figures are not numbered {chapter['label']}.n"
+
+
+# --- the links in the HTML ------------------------------------------------------------
+
+
+def html_pages() -> list[Path]:
+    return sorted(p for p in HTML.rglob("*.html") if not any(part.startswith(("_", ".")) for part in p.relative_to(HTML).parts[:-1]))
+
+
+HREF = re.compile(r'href="([^"#?]+)"')
+
+
+@pytest.mark.build
+def test_no_page_links_a_missing_pdf_or_notebook():
+    if not (HTML / "index.html").exists():
+        pytest.fail(f"no built book in {HTML}: run `make book`")
+    broken = []
+    for page in html_pages():
+        for href in HREF.findall(page.read_text(encoding="utf-8")):
+            if "://" in href or not href.endswith((".pdf", ".ipynb")):
+                continue
+            if not (page.parent / href).resolve().is_file():
+                broken.append(f"{page.relative_to(HTML)} -> {href}")
+    assert not broken, "links to files that are not in the built book:\n" + "\n".join(broken)
+
+
+@pytest.mark.build
+def test_every_notebook_page_offers_its_notebook():
+    for chapter in CHAPTERS:
+        page = HTML / f"{chapter['docname']}.html"
+        if not page.exists() or "kernelspec:" not in chapter["source"]:
+            continue
+        assert f"{Path(chapter['docname']).name}.ipynb" in page.read_text(encoding="utf-8"), f"{page.name} offers no .ipynb"
+
+
+@pytest.mark.pdf
+@pytest.mark.build
+def test_pages_link_the_pdfs(pdf_dir):
+    if not (HTML / "index.html").exists():
+        pytest.fail(f"no built book in {HTML}: run `make book`")
+    stale = "run `make book` after `make pdf`: the HTML was built before the PDFs"
+    index = (HTML / "index.html").read_text(encoding="utf-8")
+    assert 'href="pdf/book.pdf"' in index, f"the landing page does not link the book's PDF ({stale})"
+    for chapter in CHAPTERS:
+        page = HTML / f"{chapter['docname']}.html"
+        href = os.path.relpath(HTML / "pdf" / "chapters" / f"{chapter['name']}.pdf", page.parent)
+        assert f'href="{href}"' in page.read_text(encoding="utf-8"), f"{page.name} does not link its handout ({stale})"
+        assert (HTML / "pdf" / "chapters" / f"{chapter['name']}.pdf").read_bytes() == (
+            pdf_dir / "chapters" / f"{chapter['name']}.pdf"
+        ).read_bytes(), f"the HTML's copy of {chapter['name']}.pdf is stale ({stale})"
+
+
+# --- publishing -----------------------------------------------------------------------
+
+
+def make_targets() -> set[str]:
+    return set(re.findall(r"^([a-z][a-z-]*):", (REPO / "Makefile").read_text(encoding="utf-8"), re.M))
+
+
+def test_publish_workflow_runs_the_makefile_like_ci():
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8"))
+    steps = [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+    commands = "\n".join(step.get("run", "") for step in steps)
+    used = re.findall(r"^\s*(?:[A-Z_]+=\S*\s+)*make\s+([a-z][a-z-]*)", commands, re.M)
+    assert used, "the workflow builds nothing with make"
+    assert set(used) <= make_targets(), f"the workflow calls make targets the Makefile lacks: {set(used) - make_targets()}"
+    assert "scripts/install-system-deps.sh" in commands, "the workflow must install TeX Live with the project's script"
+    assert used.index("pdf") < used.index("test"), "make pdf must run before make test (the HTML links the PDFs)"
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    ci_used = re.findall(r"^\s*(?:[A-Z_]+=\S*\s+)*make\s+([a-z][a-z-]*)", ci, re.M)
+    assert ci_used == [t for t in used if t in ci_used], f"the workflow ({used}) and .ci/run ({ci_used}) build differently"
+    uploads = [s for s in steps if "upload-pages-artifact" in s.get("uses", "")]
+    assert uploads and uploads[0]["with"]["path"] == "_build/html"
