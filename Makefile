@@ -10,6 +10,12 @@ PY := $(VENV)/bin/python
 # OUT: the folder that receives _build/ (html, jupyter_execute, .jupyter_cache); helpers may use their own
 OUT ?= .
 JB_FLAGS := -W -n --keep-going
+# Reproducible builds: Sphinx takes "Last updated on" from SOURCE_DATE_EPOCH when it is set,
+# so two builds of one commit carry that commit's date instead of the day they were built.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(strip $(SOURCE_DATE_EPOCH)),)
+export SOURCE_DATE_EPOCH
+endif
 
 .PHONY: help venv data book test clean
 
@@ -36,3 +42,25 @@ test: book  ## build the book, then run every test
 
 clean:  ## remove the built book and the execution cache
 	rm -rf $(OUT)/_build
+
+# The print edition. Run it before `make book`: the HTML links the PDFs it finds in
+# _build/pdf (a chapter's handout in its download menu, the book on the landing page).
+.PHONY: pdf
+
+pdf: data  ## build the book as PDF (_build/pdf/book.pdf) and a PDF handout per chapter (_build/pdf/chapters/)
+	$(PY) -m shifeng.buildcache $(OUT)
+	$(VENV)/bin/jupyter-book build . --builder latex --path-output $(OUT) $(JB_FLAGS)
+	$(PY) -m shifeng.pdf $(OUT)/_build
+
+# Quality reports (they never change the book in _build/html).
+.PHONY: bench linkcheck repro
+
+bench: data  ## time clean / cached / one-chapter / no-execution builds and weigh every page (a report)
+	$(PY) scripts/bench.py
+
+linkcheck: venv  ## check the built book's external links (needs network; prints a report, never fails)
+	$(MAKE) --no-print-directory book OUT=$(OUT) || echo "linkcheck: the build reported problems; checking the links of what was built"
+	$(PY) scripts/linkcheck_external.py $(OUT)/_build/html || true
+
+repro: data  ## two clean builds of this checkout in temporary folders, compared file by file
+	$(PY) scripts/compare_builds.py --build

@@ -10,6 +10,7 @@ the row (the line number in the CSV file) and the field.
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import re
 from functools import lru_cache
@@ -177,6 +178,10 @@ def figure(figure_id: str, data_dir: Path | str = DATA_DIR) -> int:
     return int(frame.loc[figure_id, "value"])
 
 
+#: how many tables of each content this process has made (for deterministic, unique ids)
+_TABLE_IDS: dict[str, int] = {}
+
+
 class Table:
     """A table for a chapter page: HTML in the web book, a LaTeX longtable in print.
 
@@ -187,22 +192,33 @@ class Table:
     def __init__(self, frame: pd.DataFrame, caption: str | None = None):
         self.frame = frame.reset_index(drop=True)
         self.caption = caption
+        # pandas names a table's HTML ids after a random uuid, so two builds of the same
+        # page differ: name them after the content instead (plus a counter, so identical
+        # tables on one page keep distinct ids).
+        digest = hashlib.sha1(f"{caption}\n{self.frame.to_csv()}".encode()).hexdigest()[:10]
+        _TABLE_IDS[digest] = _TABLE_IDS.get(digest, 0) + 1
+        self._uuid = digest if _TABLE_IDS[digest] == 1 else f"{digest}-{_TABLE_IDS[digest]}"
 
     def _styler(self):
         frame = self.frame.astype("object").where(self.frame.notna(), "")
-        styler = frame.style.hide(axis="index")
+        styler = frame.style.hide(axis="index").set_uuid(self._uuid)
         if self.caption:
             styler = styler.set_caption(self.caption)
         return styler
 
     def _repr_html_(self) -> str:
-        return self._styler().format(escape="html").set_table_attributes('class="data-table"').to_html()
+        # tabindex: a wide table scrolls sideways in its own box on a phone (_static/book.css),
+        # and a keyboard user can scroll it only if it can take the focus
+        return self._styler().format(escape="html").set_table_attributes('class="data-table" tabindex="0"').to_html()
 
     def _repr_latex_(self) -> str:
         widths = "".join(r"p{%.2f\linewidth}" % (0.92 / len(self.frame.columns)) for _ in self.frame.columns)
-        return self._styler().format(escape="latex").to_latex(
-            environment="longtable", column_format=widths, hrules=True
-        )
+        styler = self._styler().format(escape="latex").format_index(escape="latex", axis=1)
+        if self.caption:  # Styler escapes cells and labels, not the caption
+            from pandas.io.formats.style_render import _escape_latex
+
+            styler = styler.set_caption(_escape_latex(self.caption))
+        return styler.to_latex(environment="longtable", column_format=widths, hrules=True)
 
     def __repr__(self) -> str:  # text/plain fallback
         return self.frame.to_string(index=False)
