@@ -378,7 +378,8 @@ def test_every_asset_a_map_loads_is_copied_by_the_extension(md, tmp_path):
         assert (tmp_path / "_maps" / url).is_file(), url
     for image in ("layers.png", "layers-2x.png", "marker-icon.png"):
         assert (tmp_path / "_maps" / "leaflet" / "images" / image).is_file()
-    assert list((tmp_path / "_maps" / "font-awesome" / "webfonts").glob("*.woff2"))
+    # only what the maps use: no Bootstrap or Font Awesome (about 500 KB a map page)
+    assert not any("bootstrap" in u or "font-awesome" in u for u in re.findall(r'(?:src|href)="([^"]+)"', doc))
 
 
 def test_the_local_leaflet_is_foliums_leaflet():
