@@ -225,10 +225,11 @@ class Table:
 
 
 def show(name: str, columns: list[str] | None = None, caption: str | None = None, **where) -> Table:
-    """A table of the package for display, optionally some ``columns`` and rows ``where`` column == value."""
+    """A table of the package for display: optionally some ``columns``, and only the rows
+    ``where`` column == value (or, given a list, column is one of its values)."""
     frame = load(name)
     for column, value in where.items():
-        frame = frame[frame[column] == value]
+        frame = frame[frame[column].isin(value) if isinstance(value, (list, tuple, set)) else frame[column] == value]
     return Table(frame[columns] if columns else frame, caption)
 
 
