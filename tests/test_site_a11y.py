@@ -10,7 +10,7 @@
 
 Known theme problems are fixed in the book's configuration, not waived here: see
 ``_config.yml`` (``html_context.default_mode``), ``shifeng/html_fixes.py`` (citation
-roles) and ``_static/a11y.css`` (link contrast in exercises, reflow of long strings).
+roles) and ``_static/book.css`` (link contrast in exercises, reflow of long strings).
 """
 
 from __future__ import annotations
