@@ -21,8 +21,11 @@ Register it in ``_config.yml``::
 from __future__ import annotations
 
 import importlib
+import json
 import shutil
 from pathlib import Path
+
+from shifeng import data
 
 #: folder of the HTML output that receives the files
 OUT_DIR = "_maps"
@@ -44,6 +47,23 @@ JS_KEYS = ["leaflet", "jquery"]
 CSS_KEYS = ["leaflet_css"]
 
 
+#: the district boundary, written once per book as a script that every map reads: inline,
+#: each map's srcdoc would carry its own escaped copy (about 14 KB a map)
+BOUNDARY_KEY = "shifeng_boundary"
+BOUNDARY_SCRIPT = "shifeng/boundary.js"
+BOUNDARY_GLOBAL = "SHIFENG_BOUNDARY"
+
+
+def boundary_file() -> Path:
+    return data.DATA_DIR / "shifeng-district.wgs84.geojson"
+
+
+def boundary_script(path: Path | str | None = None) -> str:
+    """The boundary GeoJSON as a script defining ``window.SHIFENG_BOUNDARY`` (works on file:// too)."""
+    feature = json.loads(Path(path or boundary_file()).read_text(encoding="utf-8"))
+    return f"window.{BOUNDARY_GLOBAL} = {json.dumps(feature, ensure_ascii=True, separators=(',', ':'))};\n"
+
+
 def package_info() -> dict[str, str]:
     """XStatic module -> its version (for provenance notes and tests)."""
     info = {}
@@ -55,6 +75,8 @@ def package_info() -> dict[str, str]:
 
 def url(key: str, base: str) -> str:
     """The URL of asset ``key`` under ``base`` (e.g. ``../_maps/``)."""
+    if key == BOUNDARY_KEY:
+        return base + BOUNDARY_SCRIPT
     for name, _, _, target in ASSETS:
         if name == key:
             return base + target
@@ -75,6 +97,10 @@ def copy_assets(target: Path | str) -> list[Path]:
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, dst)
             written.append(dst)
+    script = target / BOUNDARY_SCRIPT
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_text(boundary_script(), encoding="utf-8")
+    written.append(script)
     return written
 
 

@@ -44,6 +44,7 @@ import json
 import math
 import os
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -502,6 +503,38 @@ _CSS = """
 """
 
 
+@lru_cache(maxsize=1)
+def _book_boundary_text() -> str:
+    return map_assets.boundary_file().read_text(encoding="utf-8")
+
+
+def _book_boundary() -> dict:
+    return json.loads(_book_boundary_text())
+
+
+class _SharedBoundary(branca.element.MacroElement):
+    """The district boundary drawn from ``window.SHIFENG_BOUNDARY`` (``_maps/shifeng/boundary.js``)."""
+
+    _template = branca.element.Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON(window.SHIFENG_BOUNDARY, {
+            className: {{ this.class_json }},
+            style: function () { return {{ this.style_json }}; }
+        }).bindTooltip({{ this.tooltip_json }}, {sticky: true}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, style: dict, tooltip: str):
+        super().__init__()
+        self._name = "SharedBoundary"
+        # JSON strings, so that text from data stays text (bindTooltip sets it as HTML)
+        self.style_json = json.dumps(style)
+        self.class_json = json.dumps(style["className"])
+        self.tooltip_json = json.dumps(esc(tooltip))
+
+
 class _Legend(branca.element.MacroElement):
     """A Leaflet control holding the legend HTML (passed as a JSON string, not as code)."""
 
@@ -682,16 +715,18 @@ def render(spec: MapSpec, asset_base: str = ASSET_BASE) -> tuple[folium.Map, str
         fmap.get_root().header.add_child(branca.element.Element(_CSS), name="shifeng_css")
 
         boundary = folium.FeatureGroup(name="District boundary (WGS-84)")
-        folium.GeoJson(
-            spec.boundary,
-            style_function=lambda _: {
-                "color": BOUNDARY_COLOUR,
-                "weight": 2.5,
-                "fill": False,
-                "className": "shifeng-boundary",
-            },
-            tooltip=folium.Tooltip(f"{esc(spec.boundary['properties'].get('name_zh', ''))} Shifeng District boundary"),
-        ).add_to(boundary)
+        boundary_style = {"color": BOUNDARY_COLOUR, "weight": 2.5, "fill": False, "className": "shifeng-boundary"}
+        boundary_tip = f"{spec.boundary['properties'].get('name_zh', '')} Shifeng District boundary"
+        if spec.boundary == _book_boundary():
+            # the book's boundary: read from the one script every map shares (map_assets)
+            fmap.default_js.append((map_assets.BOUNDARY_KEY, map_assets.url(map_assets.BOUNDARY_KEY, asset_base)))
+            boundary.add_child(_SharedBoundary(boundary_style, boundary_tip))
+        else:  # any other boundary (a test's, say) is drawn from the map's own copy
+            folium.GeoJson(
+                spec.boundary,
+                style_function=lambda _: boundary_style,
+                tooltip=folium.Tooltip(esc(boundary_tip)),
+            ).add_to(boundary)
         boundary.add_to(fmap)
 
         groups = {name: folium.FeatureGroup(name=name) for name in _LAYER_ORDER}

@@ -259,9 +259,18 @@ def test_the_overview_draws_every_zone_from_the_data(md, places):
         lat, lon, options = match[0]
         assert (lat, lon, options["radius"]) == (z["lat"], z["lon"], z["precision_m"])
     assert "shifeng-boundary" in doc
-    # the boundary is the data's, vertex for vertex
+    # the boundary is the data's, vertex for vertex, read from the one script all maps share
+    assert 'src="../_maps/shifeng/boundary.js"' in doc
     first = md.boundary["geometry"]["coordinates"][0][0][0]
-    assert json.dumps(first) in doc
+    assert json.dumps(first, separators=(",", ":")) in map_assets.boundary_script()
+
+
+def test_a_boundary_other_than_the_books_is_drawn_from_the_map_itself(md):
+    other = json.loads(json.dumps(md.boundary))
+    other["geometry"]["coordinates"][0][0][0] = [113.0, 27.9]
+    spec = maps.overview_spec(maps.MapData(md.places, md.blocks, md.works, md.pollution, md.sources, other))
+    doc = _document(spec)
+    assert "boundary.js" not in doc and json.dumps([113.0, 27.9]) in doc
 
 
 def test_every_mapped_place_is_drawn_on_the_overview_and_no_unmapped_one(md, places):
