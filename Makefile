@@ -33,9 +33,13 @@ venv: $(VENV)/.installed  ## install the pinned Python packages into .venv
 data: venv  ## validate data/ (stops on the first broken file, naming file, row and field)
 	$(PY) -m shifeng.validate
 
-book: data  ## build the HTML book into _build/html (strict: any warning or cell error fails)
-	$(PY) -m shifeng.buildcache $(OUT)
-	$(VENV)/bin/jupyter-book build . --path-output $(OUT) $(JB_FLAGS)
+# `book` and `pdf` validate data/ first (nothing is built from bad data) and hand the
+# build the fingerprint of what they validated, so notebooks do not validate it again.
+VALIDATE := $(PY) -m shifeng.validate --fingerprint
+
+book: venv  ## build the HTML book into _build/html (strict: any warning or cell error fails)
+	fingerprint=$$($(VALIDATE)); $(PY) -m shifeng.buildcache $(OUT); \
+	SHIFENG_DATA_VALIDATED=$$fingerprint $(VENV)/bin/jupyter-book build . --path-output $(OUT) $(JB_FLAGS)
 
 test: book  ## build the book, then run every test
 	$(PY) -m pytest
@@ -47,9 +51,9 @@ clean:  ## remove the built book and the execution cache
 # _build/pdf (a chapter's handout in its download menu, the book on the landing page).
 .PHONY: pdf
 
-pdf: data  ## build the book as PDF (_build/pdf/book.pdf) and a PDF handout per chapter (_build/pdf/chapters/)
-	$(PY) -m shifeng.buildcache $(OUT)
-	$(VENV)/bin/jupyter-book build . --builder latex --path-output $(OUT) $(JB_FLAGS)
+pdf: venv  ## build the book as PDF (_build/pdf/book.pdf) and a PDF handout per chapter (_build/pdf/chapters/)
+	fingerprint=$$($(VALIDATE)); $(PY) -m shifeng.buildcache $(OUT); \
+	SHIFENG_DATA_VALIDATED=$$fingerprint $(VENV)/bin/jupyter-book build . --builder latex --path-output $(OUT) $(JB_FLAGS)
 	$(PY) -m shifeng.pdf $(OUT)/_build
 
 # Quality reports (they never change the book in _build/html).

@@ -1,12 +1,20 @@
-"""``python -m shifeng.validate [DATA_DIR]``: validate the data package, exit 1 naming each problem."""
+"""``python -m shifeng.validate [--fingerprint] [DATA_DIR]``: validate the data package.
+
+Exits 1 naming each problem (file, row, field). With ``--fingerprint`` it prints, on
+success, the fingerprint of what it validated (and its messages go to stderr): the
+Makefile passes it to the build so that notebooks do not validate the same files again.
+"""
 
 import sys
 
-from shifeng.data import DATA_DIR, DataError, report_path, validate
+from shifeng.data import DATA_DIR, DataError, fingerprint, report_path, validate
 
 
 def main(argv: list[str]) -> int:
-    data_dir = argv[0] if argv else DATA_DIR
+    want_fingerprint = "--fingerprint" in argv
+    args = [a for a in argv if a != "--fingerprint"]
+    data_dir = args[0] if args else DATA_DIR
+    say = sys.stderr if want_fingerprint else sys.stdout
     if not report_path().exists():
         print(f"warning: {report_path()} not found: quotes were not checked against the report", file=sys.stderr)
     try:
@@ -14,7 +22,9 @@ def main(argv: list[str]) -> int:
     except DataError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(f"data package valid: {data_dir}")
+    print(f"data package valid: {data_dir}", file=say)
+    if want_fingerprint:
+        print(fingerprint(data_dir))
     return 0
 
 

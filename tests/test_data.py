@@ -150,3 +150,23 @@ def test_bibliography_is_generated_from_the_sources_table():
     from shifeng import bib
 
     assert (REPO / "references.bib").read_text(encoding="utf-8") == bib.bibtex(), "run: python -m shifeng.bib"
+
+
+def test_a_notebook_validates_again_unless_make_validated_these_very_files(broken, monkeypatch):
+    bad = broken("blocks.csv", "tianxin,田心街区", "jingkan,田心街区")
+    # make validated the real data: its fingerprint does not cover a changed copy
+    monkeypatch.setenv(data.VALIDATED_ENV, data.fingerprint(data.DATA_DIR))
+    data._validated.cache_clear()
+    with pytest.raises(data.DataError):
+        data.load("blocks", bad)
+    # the fingerprint of exactly these files (what make passes after validating) skips it
+    monkeypatch.setenv(data.VALIDATED_ENV, data.fingerprint(bad))
+    data._validated.cache_clear()
+    assert len(data.load("blocks", bad)) == 4
+    data._validated.cache_clear()
+
+
+def test_the_validate_command_prints_the_fingerprint_of_what_it_validated(broken):
+    good = broken("people.csv", "居民李伟仪别提有多高兴了", "居民李伟仪 别提有多高兴了")
+    run = subprocess.run([sys.executable, "-m", "shifeng.validate", "--fingerprint", str(good)], capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout.strip() == data.fingerprint(good)
