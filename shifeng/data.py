@@ -301,3 +301,22 @@ def glue_facts() -> dict[str, int]:
     for name, value in values.items():
         glue(name, value, display=False)
     return values
+
+
+class _ProseText(str):
+    """Text glued into prose: shown as it is (no quotes, not bold like a code output)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(str(self))
+
+
+def glue_text(name: str, text) -> str:
+    """Glue ``text`` (a date, a share, a phrase computed from the data) for ``{glue:}`name```."""
+    from myst_nb import glue
+
+    value = _ProseText(text)
+    glue(name, value, display=False)
+    return value
