@@ -1,5 +1,6 @@
 # Two commands for authors:  make book  (build the HTML book)  and  make test  (build, then test).
-# Everything is installed into .venv from requirements.txt; nothing by hand.
+# They install everything themselves: the Debian packages each step needs
+# (scripts/install-system-deps.sh) and the pinned Python packages (.venv); nothing by hand.
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
@@ -33,15 +34,26 @@ venv: $(VENV)/.installed  ## install the pinned Python packages into .venv
 data: venv  ## validate data/ (stops on the first broken file, naming file, row and field)
 	$(PY) -m shifeng.validate
 
-# `book` and `pdf` validate data/ first (nothing is built from bad data) and hand the
-# build the fingerprint of what they validated, so notebooks do not validate it again.
+# Each step first installs the Debian packages it needs (idempotent, quiet when all are there).
+SYSTEM_DEPS := bash scripts/install-system-deps.sh
+
+# `book` and `pdf` check that matplotlib can draw Chinese and validate data/ before any
+# notebook runs (nothing is built from bad data or in tofu), and hand the build the
+# fingerprint of what they validated, so notebooks do not validate it again. A failed
+# build forgets its inputs hash, so the next build executes every page again.
 VALIDATE := $(PY) -m shifeng.validate --fingerprint
+PREPARE := $(PY) -m shifeng.fonts; fingerprint=$$($(VALIDATE)); $(PY) -m shifeng.buildcache $(OUT)
+FORGET := { rm -f $(OUT)/_build/.inputs-hash; exit 1; }
 
-book: venv  ## build the HTML book into _build/html (strict: any warning or cell error fails)
-	fingerprint=$$($(VALIDATE)); $(PY) -m shifeng.buildcache $(OUT); \
-	SHIFENG_DATA_VALIDATED=$$fingerprint $(VENV)/bin/jupyter-book build . --path-output $(OUT) $(JB_FLAGS)
+book: venv  ## build the HTML book into _build/html (strict: any warning, cell error or stderr fails)
+	$(SYSTEM_DEPS) build
+	$(PREPARE); \
+	SHIFENG_DATA_VALIDATED=$$fingerprint $(VENV)/bin/jupyter-book build . --path-output $(OUT) $(JB_FLAGS) || $(FORGET)
 
+# Under `make test` a missing report is an error, not a warning (for its `book` step too).
+test: export SHIFENG_REQUIRE_REPORT := 1
 test: book  ## build the book, then run every test
+	$(SYSTEM_DEPS) test
 	$(PY) -m pytest
 
 clean:  ## remove the built book and the execution cache
@@ -52,8 +64,9 @@ clean:  ## remove the built book and the execution cache
 .PHONY: pdf
 
 pdf: venv  ## build the book as PDF (_build/pdf/book.pdf) and a PDF handout per chapter (_build/pdf/chapters/)
-	fingerprint=$$($(VALIDATE)); $(PY) -m shifeng.buildcache $(OUT); \
-	SHIFENG_DATA_VALIDATED=$$fingerprint $(VENV)/bin/jupyter-book build . --builder latex --path-output $(OUT) $(JB_FLAGS)
+	$(SYSTEM_DEPS) pdf
+	$(PREPARE); \
+	SHIFENG_DATA_VALIDATED=$$fingerprint $(VENV)/bin/jupyter-book build . --builder latex --path-output $(OUT) $(JB_FLAGS) || $(FORGET)
 	$(PY) -m shifeng.pdf $(OUT)/_build
 
 # Quality reports (they never change the book in _build/html).

@@ -1,21 +1,62 @@
 #!/usr/bin/env bash
-# Debian packages the book's build and tests need: CJK fonts for charts and the PDF,
-# Chromium for the browser tests and screenshots, TeX Live for the PDF, poppler for
-# checking the PDF. Run as root (CI does); skips what is already installed.
+# Debian packages the book needs, by what needs them; the Makefile calls this before each
+# step, so nobody has to run it by hand:
+#   build  the HTML book   (make book): CJK fonts for the charts and static maps
+#   pdf    the print book  (make pdf):  TeX Live with xeCJK, and the same fonts
+#   test   the tests       (make test): Chromium for the browser tests, poppler for the PDF tests
+#   all    every group (the default)
+# Idempotent: it installs only what is missing and says nothing else. It runs apt-get
+# directly as root, through sudo when sudo needs no password, and otherwise stops at once
+# with the one command to run.
 set -euo pipefail
-packages=(
-  fonts-noto-cjk          # Noto Sans/Serif CJK SC: matplotlib charts, static maps, xeCJK
-  chromium                # headless browser for Playwright tests (no browser download)
-  poppler-utils           # pdftotext, pdffonts, pdfimages, pdftoppm
-  texlive-xetex texlive-latex-extra texlive-lang-chinese texlive-fonts-extra latexmk  # the PDF (xelatex + xeCJK)
+
+build=(
+  fonts-noto-cjk          # Noto Sans/Serif CJK SC: the charts and static maps, xeCJK in the PDF
+)
+pdf=(
+  fonts-noto-cjk
+  texlive-xetex texlive-latex-extra texlive-lang-chinese texlive-fonts-extra latexmk  # xelatex + xeCJK; bbm.sty, Libertinus
   texlive-fonts-recommended  # pzdr.tfm, which hyperref needs under xelatex (a Recommends, skipped by --no-install-recommends)
 )
+test=(
+  fonts-noto-cjk          # screenshots and the browser's rendering of Chinese text
+  chromium                # headless browser for the Playwright tests (no browser download)
+  poppler-utils           # pdftotext, pdffonts, pdfimages, pdftoppm
+)
+
+packages=()
+for group in "${@:-all}"; do
+  case "$group" in
+    build) packages+=("${build[@]}") ;;
+    pdf) packages+=("${pdf[@]}") ;;
+    test) packages+=("${test[@]}") ;;
+    all) packages+=("${build[@]}" "${pdf[@]}" "${test[@]}") ;;
+    *) echo "install-system-deps: unknown group '$group' (build, pdf, test or all)" >&2; exit 2 ;;
+  esac
+done
+
 missing=()
-for p in "${packages[@]}"; do
+for p in $(printf '%s\n' "${packages[@]}" | sort -u); do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then echo "system packages: all present"; exit 0; fi
-echo "installing: ${missing[*]}"
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=()
+elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+  as_root=(sudo -n)
+else
+  {
+    echo "error: the book needs Debian packages that are not installed: ${missing[*]}"
+    echo "       and this user cannot install them (not root, and sudo asks for a password)."
+    echo "       Install them once, then run make again:"
+    echo "         sudo bash scripts/install-system-deps.sh ${*:-all}"
+  } >&2
+  exit 1
+fi
+
+echo "installing Debian packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "installed: ${missing[*]}"
