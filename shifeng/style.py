@@ -21,6 +21,7 @@ same bytes): fixed DPI, no ``Software`` stamp, no date.
 from __future__ import annotations
 
 import io
+import warnings
 from contextlib import contextmanager
 
 import matplotlib as mpl
@@ -116,10 +117,23 @@ def apply() -> None:
     mpl.rcParams.update(RC)
 
 
+#: what matplotlib warns when a font has no glyph for a character it then draws as a box
+MISSING_GLYPH = r"Glyph \d+ .* missing from font"
+
+
 @contextmanager
 def context():
-    """Draw inside the book's chart style without changing the global settings."""
-    with mpl.rc_context(RC):
+    """Draw inside the book's chart style without changing the global settings.
+
+    The CJK font must be there (:func:`shifeng.fonts.require`, with a message that says
+    how to install it), and a character no font can draw is an error, not a warning:
+    a figure of the book never shows an empty box.
+    """
+    from shifeng import fonts
+
+    fonts.require()
+    with mpl.rc_context(RC), warnings.catch_warnings():
+        warnings.filterwarnings("error", message=MISSING_GLYPH)
         yield
 
 
