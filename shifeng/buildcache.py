@@ -1,30 +1,79 @@
 """``python -m shifeng.buildcache OUT``: drop stale execution results before a build.
 
 jupyter-cache keys a notebook's outputs on the notebook's own text, and Sphinx
-re-reads only pages whose source changed. A change to the data, the shared
-package or the bibliography changes what every page computes without changing
-any page, so when their hash differs from the last build's, the execution cache
-and the Sphinx environment are removed and every page is executed afresh.
+re-reads only pages whose source changed. What a page computes also depends on what
+lies outside it, and a change there must not leave old outputs on the pages:
+
+- the data (``data/``), the report its quotes are checked against, the bibliography;
+- the shared package (``shifeng/``) and its chart style;
+- the environment that draws: the installed Python packages and their versions, the
+  Python version, and the font files matplotlib resolves for the book's fonts (a
+  chart cached while the CJK font was missing shows empty boxes).
+
+:func:`inputs_hash` covers all of these. When it differs from the last build's, the
+execution cache and the Sphinx environment are removed, and every page is executed
+afresh. Fixing the environment and running ``make book`` again is enough: no ``make clean``.
 """
 
+from __future__ import annotations
+
 import hashlib
+import importlib.metadata
+import platform
 import shutil
 import sys
 from pathlib import Path
 
-from shifeng.data import DATA_DIR, REPO_ROOT
+from shifeng.data import DATA_DIR, REPO_ROOT, report_path
 
 STALE = [".jupyter_cache", "jupyter_execute", ".doctrees"]
 
 
+def _files() -> list[Path]:
+    files = sorted(DATA_DIR.rglob("*")) + sorted((REPO_ROOT / "shifeng").rglob("*"))
+    files += [REPO_ROOT / "references.bib", REPO_ROOT / "requirements.txt", report_path()]
+    return [p for p in files if p.is_file() and "__pycache__" not in p.parts]
+
+
+def packages() -> list[str]:
+    """``name==version`` of every installed distribution, sorted (the environment that draws)."""
+    found = {f"{d.metadata['Name']}=={d.version}".lower() for d in importlib.metadata.distributions()}
+    return sorted(found)
+
+
+def resolved_fonts() -> list[str]:
+    """The font files matplotlib resolves for the book's fonts: path, size and modification time.
+
+    Empty entries name fonts it cannot find, so installing one changes the hash too.
+    """
+    from shifeng import fonts, style
+
+    lines = []
+    for family in [style.CJK_FONT, "DejaVu Sans"]:
+        for entry in fonts.entries(family) or [None]:
+            if entry is None:
+                lines.append(f"{family}: not found")
+                continue
+            path = Path(entry.fname)
+            stat = path.stat() if path.exists() else None
+            lines.append(f"{family}: {path} {entry.index} {stat.st_size if stat else '-'} {stat.st_mtime_ns if stat else '-'}")
+    return sorted(lines)
+
+
+def environment() -> list[str]:
+    """Everything besides the sources that shapes what a page's cells output."""
+    return [f"python {platform.python_version()}", *packages(), *resolved_fonts()]
+
+
 def inputs_hash() -> str:
     digest = hashlib.sha256()
-    files = sorted(DATA_DIR.rglob("*")) + sorted((REPO_ROOT / "shifeng").rglob("*.py"))
-    files += [REPO_ROOT / "references.bib", REPO_ROOT / "requirements.txt"]
-    for path in files:
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(REPO_ROOT).as_posix().encode() if path.is_relative_to(REPO_ROOT) else path.name.encode())
-            digest.update(path.read_bytes())
+    for path in _files():
+        digest.update(path.relative_to(REPO_ROOT).as_posix().encode() if path.is_relative_to(REPO_ROOT) else path.name.encode())
+        digest.update(b"\0" + path.read_bytes() + b"\0")
+    if not report_path().is_file():
+        digest.update(b"no report")
+    for line in environment():
+        digest.update(line.encode() + b"\n")
     return digest.hexdigest()
 
 
@@ -40,7 +89,10 @@ def main(argv: list[str]) -> int:
     build.mkdir(parents=True, exist_ok=True)
     stamp.write_text(current)
     if removed:
-        print(f"data or shared code changed: removed {', '.join(removed)} so every page is executed again")
+        print(
+            "the data, the shared code or the environment (packages, fonts) changed since the last build: "
+            f"removed {', '.join(removed)} so that every page is executed again"
+        )
     return 0
 
 
