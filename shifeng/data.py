@@ -19,6 +19,8 @@ from pathlib import Path
 import frictionless
 import pandas as pd
 
+from shifeng import checks
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # SHIFENG_DATA_DIR lets a test point the whole build at a (broken) copy of data/
 DATA_DIR = Path(os.environ.get("SHIFENG_DATA_DIR") or REPO_ROOT / "data")
@@ -44,36 +46,9 @@ def report_path() -> Path:
     return Path(base) / REPORT_FILENAME
 
 
-def _squash(text: str) -> str:
-    # "whitespace may differ, nothing else"
-    return re.sub(r"\s+", "", text)
-
-
 @lru_cache(maxsize=None)
 def _report_text(path: Path) -> str | None:
-    return _squash(path.read_text(encoding="utf-8")) if path.exists() else None
-
-
-class QuoteInReport(frictionless.Check):
-    """A record that cites the report must quote it verbatim (whitespace aside)."""
-
-    type = "quote-in-report"
-    Errors = [frictionless.errors.CellError]
-
-    def __init__(self, report: str):
-        super().__init__()
-        self._report = report
-
-    def validate_row(self, row):
-        if "quote" not in row.field_names or row.get("source") != REPORT_ID:
-            return
-        quote = row.get("quote")
-        if quote and _squash(quote) not in self._report:
-            yield frictionless.errors.CellError.from_row(
-                row,
-                note=f"quote is not verbatim in the report {REPORT_FILENAME}: {quote[:40]!r}",
-                field_name="quote",
-            )
+    return checks.squash(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
 def _describe(resource_path: str, error: dict) -> str:
@@ -102,7 +77,12 @@ def _column_problems(path: Path, resource) -> list[str]:
 
 
 def validate(data_dir: Path | str = DATA_DIR) -> None:
-    """Validate the whole package; raise :class:`DataError` naming every problem."""
+    """Validate the whole package; raise :class:`DataError` naming every problem.
+
+    Each CSV file is first read as UTF-8 CSV (:func:`shifeng.checks.file_problems`); a
+    file that fails is not handed to frictionless, whose errors would only echo it. Then
+    frictionless checks each table's schema and the book's rules (:class:`shifeng.checks.BookRules`).
+    """
     data_dir = Path(data_dir)
     descriptor = data_dir / PACKAGE_FILE
     if not descriptor.exists():
@@ -114,11 +94,15 @@ def validate(data_dir: Path | str = DATA_DIR) -> None:
         raise DataError([f"data/{PACKAGE_FILE}: {error.error.type}: {error.error.note}"]) from None
     problems = []
     for resource in package.resources:
+        unreadable = checks.file_problems(data_dir / resource.path, f"data/{resource.path}")
+        if unreadable:
+            problems.extend(unreadable)
+            continue
         # Resource by resource: Package.validate rebuilds the checklist from its
         # descriptor and so drops a custom check. Foreign keys are still checked
         # because each resource knows its package.
-        checks = [QuoteInReport(report)] if report is not None else []
-        result = resource.validate(checklist=frictionless.Checklist(checks=checks))
+        rules = checks.BookRules(resource.schema, REPORT_ID, report, REPORT_FILENAME)
+        result = resource.validate(checklist=frictionless.Checklist(checks=[rules]))
         for task in result.tasks:
             labels_broken = any("#header" in e.tags for e in task.errors)
             if labels_broken:

@@ -3,8 +3,14 @@
 Exits 1 naming each problem (file, row, field). With ``--fingerprint`` it prints, on
 success, the fingerprint of what it validated (and its messages go to stderr): the
 Makefile passes it to the build so that notebooks do not validate the same files again.
+
+Without the report (``../shared/sources/`` or ``$SHIFENG_SOURCES``) the quotes cannot be
+checked. A reader building the book gets a warning, and the landing page says the quotes
+were not checked (:mod:`shifeng.evidence`); under ``make test`` (which sets
+``SHIFENG_REQUIRE_REPORT``) and in CI (``CI`` set) it is an error.
 """
 
+import os
 import sys
 
 from shifeng.data import DATA_DIR, DataError, fingerprint, report_path, validate
@@ -16,6 +22,13 @@ def main(argv: list[str]) -> int:
     data_dir = args[0] if args else DATA_DIR
     say = sys.stderr if want_fingerprint else sys.stdout
     if not report_path().exists():
+        if os.environ.get("SHIFENG_REQUIRE_REPORT") or os.environ.get("CI"):
+            print(
+                f"error: the report {report_path()} is not there, so no quote can be checked against it: "
+                "put the shared/ folder beside the checkout, or point SHIFENG_SOURCES at its sources/ folder",
+                file=sys.stderr,
+            )
+            return 1
         print(f"warning: {report_path()} not found: quotes were not checked against the report", file=sys.stderr)
     try:
         validate(data_dir)

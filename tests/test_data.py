@@ -119,6 +119,89 @@ def test_quote_may_differ_in_whitespace_only(broken):
     data.validate(broken("people.csv", "居民李伟仪别提有多高兴了", "居民李伟仪 别提有多高兴了"))
 
 
+def test_quote_made_only_of_spaces(broken):
+    problems = problems_of(broken("people.csv", ",石峰区区长邓元连在指导社区改造时提出要求", ",   "))
+    assert any(p.startswith("data/people.csv, row 3, field 'quote'") and "only spaces" in p for p in problems)
+
+
+@pytest.mark.skipif(not data.report_path().exists(), reason="the report text is needed to check quotes")
+def test_another_verbatim_column_holding_a_paraphrase(broken):
+    # blocks.anchor_quote is documented (shifeng:verbatim) as a clause of the report, like quote
+    bad = broken("blocks.csv", "依托老牌省属国企株洲化工厂的历史文化底蕴", "依托株洲化工厂的历史")
+    problems = problems_of(bad)
+    assert any(p.startswith("data/blocks.csv, row 2, field 'anchor_quote'") and "not verbatim" in p for p in problems)
+
+
+def test_a_count_that_disagrees_with_its_own_quote(broken):
+    problems = problems_of(broken("key_figures.csv", "communities,frame,33,", "communities,frame,34,"))
+    assert any(p.startswith("data/key_figures.csv, row 3, field 'value'") and "34 does not appear" in p for p in problems)
+
+
+def test_counts_are_found_in_digits_or_chinese_numerals():
+    from shifeng.checks import number_in_text
+
+    assert number_in_text(33, "将全区5个街道、33个社区所辖范围划成6大街区")
+    assert number_in_text(12, "将十二名骨干") and number_in_text(40, "四十个项目") and number_in_text(2, "两个指挥部")
+    assert number_in_text(3618, "10 estates and 3,618 households")
+    assert not number_in_text(3, "33个社区") and not number_in_text(618, "3,618 households")
+    assert not number_in_text(4, "四十个项目") and not number_in_text(34, "33个社区")
+
+
+def test_a_table_emptied_to_its_header(broken):
+    copy = broken("people.csv", "person_id", "person_id")
+    path = copy / "people.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    problems = problems_of(copy)
+    assert any(p.startswith("data/people.csv: empty-table") for p in problems)
+
+
+def test_an_impossible_date(broken):
+    problems = problems_of(broken("timeline.csv", "qingshuitang_pilot,2014,", "qingshuitang_pilot,2014-13-45,"))
+    assert any(p.startswith("data/timeline.csv, row 3, field 'date'") and "not a real date" in p for p in problems)
+
+
+def test_a_file_cut_off_in_its_last_cell(broken):
+    copy = broken("estate_works.csv", "work_id", "work_id")
+    path = copy / "estate_works.csv"
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    # the last record's quote, opened but cut off: csv readers would take what is there as the cell
+    path.write_text(text[: text.rindex(",") + 1] + '"名为“株化记忆', encoding="utf-8")
+    problems = problems_of(copy)
+    rows = len(text.splitlines())
+    assert any(p.startswith(f"data/estate_works.csv, row {rows}, field 'quote': format-error") for p in problems), problems
+
+
+def test_a_file_in_another_encoding_is_named_with_its_row_and_field(broken):
+    copy = broken("people.csv", "person_id", "person_id")
+    path = copy / "people.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+    problems = problems_of(copy)
+    assert any(p.startswith("data/people.csv, row 2, field 'name_zh': encoding-error") for p in problems), problems
+
+
+def _validate_command(env_extra, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "SHIFENG_REQUIRE_REPORT")}
+    env.update(SHIFENG_SOURCES=str(tmp_path / "no-report-here"), **env_extra)
+    return subprocess.run([sys.executable, "-m", "shifeng.validate"], capture_output=True, text=True, env=env)
+
+
+def test_without_the_report_a_reader_gets_a_warning_and_tests_an_error(tmp_path):
+    reader = _validate_command({}, tmp_path)
+    assert reader.returncode == 0 and "warning:" in reader.stderr and "not checked" in reader.stderr
+    for strict in ({"SHIFENG_REQUIRE_REPORT": "1"}, {"CI": "true"}):
+        run = _validate_command(strict, tmp_path)
+        assert run.returncode == 1 and "error: the report" in run.stderr, strict
+
+
+def test_the_landing_page_says_whether_the_quotes_were_checked(monkeypatch, tmp_path):
+    from shifeng import evidence
+
+    assert "quotation in its data was checked" in evidence.quote_check_note() or not data.report_path().exists()
+    monkeypatch.setenv("SHIFENG_SOURCES", str(tmp_path))
+    note = evidence.quote_check_note()
+    assert note.startswith("```{warning}") and "**not** checked" in note
+
+
 def test_unknown_source_id(broken):
     problems = problems_of(broken("timeline.csv", ",hbxmad-2015,", ",no-such-source,"))
     assert any(p.startswith("data/timeline.csv, row 2, field 'source': foreign-key") for p in problems)
@@ -139,7 +222,7 @@ def test_make_book_stops_before_building_on_bad_data(tmp_path):
     target = copy / "data" / "blocks.csv"
     target.write_text(target.read_text(encoding="utf-8").replace("tianxin,田心街区", "jingkan,田心街区"), encoding="utf-8")
     # the editable install points at the real package; make it read the copy's data
-    env = {**os.environ, "SHIFENG_DATA_DIR": str(copy / "data")}
+    env = {**os.environ, "SHIFENG_DATA_DIR": str(copy / "data"), "SHIFENG_SOURCES": str(data.report_path().parent)}
     run = subprocess.run(["make", "book", f"OUT={tmp_path / 'out'}"], cwd=copy, capture_output=True, text=True, env=env)
     assert run.returncode != 0
     assert "data/blocks.csv, row 3, field 'block_id'" in run.stderr

@@ -1,0 +1,193 @@
+"""The rules of evidence that frictionless does not know, as checks of the data package.
+
+frictionless checks types, constraints, uniqueness and foreign keys from each table's
+schema in ``data/datapackage.json``. The book's own rules are declared there too, as
+field properties in the ``shifeng:`` namespace, and checked here:
+
+- ``"shifeng:verbatim": true``: for a record whose ``source`` is the report, the cell
+  is a verbatim quotation of it (whitespace aside). Every ``quote`` column has it, and
+  so does any other column documented as quoting the report (``blocks.anchor_quote``).
+- ``"shifeng:inQuote": "<field>"``: a count that must appear in that field's quotation,
+  in digits (``33``, ``3,618``) or in Chinese numerals (``三``, ``十二``, ``四十``).
+  Changing a figure without changing the words it rests on is an error.
+- ``"shifeng:partialDate": true``: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, and a real
+  date (no 2014-13-45).
+
+And for every table: no text cell made only of spaces (a blank quote is no quote), at
+least one record (the book's figures come from the tables), and a file that is UTF-8
+and well-formed CSV, checked before frictionless reads it. frictionless reads a file cut
+off inside a quoted cell as if the cell ended there, and names a wrong encoding only by
+a byte offset; :func:`file_problems` names the row and the field instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import frictionless
+
+VERBATIM = "shifeng:verbatim"
+IN_QUOTE = "shifeng:inQuote"
+PARTIAL_DATE = "shifeng:partialDate"
+
+
+def squash(text: str) -> str:
+    """The text without whitespace: quotations may differ from the report in whitespace only."""
+    return re.sub(r"\s+", "", text)
+
+
+# --------------------------------------------------------------------------- the file itself
+
+
+def _record_fields(record_text: str) -> int:
+    """How many cells a (possibly cut-off) CSV record starts, counting an unclosed last one."""
+    return len(next(csv.reader(io.StringIO(record_text + '"')), []))
+
+
+def file_problems(path: Path, label: str) -> list[str]:
+    """Problems frictionless would miss or misplace in one CSV file: encoding, an unclosed
+    quote, a header with no records. ``label`` names the file in messages (``data/x.csv``)."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        row = raw[: error.start].count(b"\n") + 1
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        before = raw[line_start : error.start].decode("utf-8", errors="replace")
+        header = next(csv.reader(io.StringIO(raw.decode("utf-8", errors="replace"))), [])
+        column = _record_fields(before) - 1 if before else 0
+        field = f", field '{header[column]}'" if 0 <= column < len(header) else ""
+        return [
+            f"{label}, row {row}{field}: encoding-error: byte {raw[error.start]:#04x} is not UTF-8 "
+            f"(was the file saved in another encoding, such as GBK?): save it as UTF-8"
+        ]
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] = []
+    records = 0
+    last_end = 0
+    try:
+        for record in reader:
+            if not header:
+                header = record
+            elif any(cell.strip() for cell in record):
+                records += 1
+            last_end = reader.line_num
+    except csv.Error as error:
+        row = last_end + 1
+        rest = "\n".join(text.splitlines()[last_end:])
+        column = _record_fields(rest) - 1
+        field = f", field '{header[column]}'" if header and 0 <= column < len(header) else ""
+        return [
+            f"{label}, row {row}{field}: format-error: {error} (a quoted cell is not closed: "
+            f"was the file cut off, or a \" left open?)"
+        ]
+    if header and records == 0:
+        return [f"{label}: empty-table: the table has a header but no records (the book's figures come from it)"]
+    return []
+
+
+# --------------------------------------------------------------------------- numbers in words
+
+_DIGITS = "零一二三四五六七八九"
+_NUMERAL_CHARS = _DIGITS + "十百千万两"
+
+
+def chinese_numerals(n: int) -> set[str]:
+    """The ways Chinese text writes ``n`` (1-9999): 3 三; 12 十二, 一十二; 40 四十; 2 二, 两."""
+    if not 0 < n < 10000:
+        return set()
+    parts = []
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n_rest = divmod(n, value)
+        parts.append((digit, unit))
+        n = n_rest
+    spelled = ""
+    zero_pending = False
+    for digit, unit in parts:
+        if digit == 0:
+            zero_pending = bool(spelled)
+            continue
+        if zero_pending:
+            spelled += "零"
+            zero_pending = False
+        spelled += _DIGITS[digit] + unit
+    forms = {spelled}
+    if spelled.startswith("一十"):
+        forms.add(spelled[1:])  # 十二 beside 一十二
+    if spelled == "二":
+        forms.add("两")
+    if spelled.startswith("二") and len(spelled) > 1 and spelled[1] in "百千":
+        forms.add("两" + spelled[1:])
+    return forms
+
+
+def number_in_text(n: int, text: str) -> bool:
+    """Whether ``text`` states the count ``n``, in digits or in Chinese numerals (as a whole number)."""
+    digit_forms = {str(n), f"{n:,}"}
+    for form in digit_forms:
+        if re.search(rf"(?<!\d)(?<!\d[.,]){re.escape(form)}(?!\d|[.,]\d)", text):
+            return True
+    for form in chinese_numerals(n):
+        if re.search(rf"(?<![{_NUMERAL_CHARS}]){form}(?![{_NUMERAL_CHARS}])", text):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- row checks
+
+
+def _real_partial_date(value: str) -> bool:
+    for shape in ("%Y-%m-%d", "%Y-%m", "%Y"):
+        try:
+            dt.datetime.strptime(value, shape)
+        except ValueError:
+            continue
+        return re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value) is not None
+    return False
+
+
+class BookRules(frictionless.Check):
+    """The ``shifeng:`` field rules and the no-blank-text rule, row by row (see the module)."""
+
+    type = "book-rules"
+    Errors = [frictionless.errors.CellError]
+
+    def __init__(self, schema: frictionless.Schema, report_id: str, report_text: str | None, report_name: str):
+        super().__init__()
+        self._text_fields = [f.name for f in schema.fields if f.type == "string"]
+        self._verbatim = [f.name for f in schema.fields if f.to_descriptor().get(VERBATIM)]
+        self._counts = [(f.name, f.to_descriptor()[IN_QUOTE]) for f in schema.fields if f.to_descriptor().get(IN_QUOTE)]
+        self._dates = [f.name for f in schema.fields if f.to_descriptor().get(PARTIAL_DATE)]
+        self._report_id = report_id
+        self._report = report_text
+        self._report_name = report_name
+
+    def _error(self, row, field: str, note: str):
+        return frictionless.errors.CellError.from_row(row, note=note, field_name=field)
+
+    def validate_row(self, row):
+        for name in self._text_fields:
+            value = row.get(name)
+            if isinstance(value, str) and not value.strip():
+                yield self._error(row, name, "the cell holds only spaces: write the text or leave it empty")
+        if self._report is not None and row.get("source") == self._report_id:
+            for name in self._verbatim:
+                quote = row.get(name)
+                if quote and quote.strip() and squash(quote) not in self._report:
+                    yield self._error(row, name, f"quote is not verbatim in the report {self._report_name}: {quote[:40]!r}")
+        for name, quote_field in self._counts:
+            value, quote = row.get(name), row.get(quote_field) or ""
+            if value is not None and not number_in_text(int(value), quote):
+                yield self._error(
+                    row, name,
+                    f"the count {value} does not appear in its {quote_field!r} (in digits or Chinese numerals): "
+                    f"{quote[:40]!r}",
+                )
+        for name in self._dates:
+            value = row.get(name)
+            if value and not _real_partial_date(value):
+                yield self._error(row, name, f"{value!r} is not a real date written YYYY, YYYY-MM or YYYY-MM-DD")
