@@ -14,7 +14,7 @@ import folium
 import pandas as pd
 import pytest
 
-from shifeng import data, geo, map_assets, maps
+from shifeng import data, fonts, geo, map_assets, maps, style
 
 REPO = data.REPO_ROOT
 SHARED = REPO.parent / "shared" / "reference"
@@ -450,3 +450,31 @@ def test_the_picture_shows_the_same_content(md):
     gids = {a.get_gid() for a in fig.findobj() if a.get_gid()}
     assert "boundary" in gids and "scalebar" in gids and "north" in gids
     assert {f"zone:{z.place_id}" for z in spec.zones()} <= gids
+
+
+def _static_specs(md):
+    return [maps.overview_spec(md), maps.pollution_spec(md)] + [
+        maps.block_spec(md, block_id) for block_id in maps.BLOCK_IDS
+    ]
+
+
+def test_every_static_map_draws_its_chinese_in_the_cjk_font(md):
+    """Each text of every print map that holds Chinese resolves to the book's CJK font, whose
+    file has every glyph of it; drawing the map raises on any glyph no font has."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    cjk_files = {entry.fname for entry in fonts.entries(style.CJK_FONT)}
+    for spec in _static_specs(md):
+        fig = maps.draw_static(spec)
+        chinese = [t for t in fig.findobj(lambda a: hasattr(a, "get_text")) if re.search(r"[\u4e00-\u9fff]", t.get_text())]
+        assert chinese, spec.key
+        for text in chinese:
+            with style.context():
+                found = font_manager.findfont(text.get_fontproperties(), fallback_to_default=False)
+            path = getattr(found, "path", found)  # matplotlib 3.11 returns a FontPath (file and face)
+            assert path in cjk_files, f"{spec.key}: {text.get_text()!r} is drawn in {path}"
+            font = FT2Font(path)
+            lacking = [c for c in text.get_text() if not c.isspace() and font.get_char_index(ord(c)) == 0]
+            assert not lacking, f"{spec.key}: no glyph for {lacking} in {path}"
+        assert style.png_bytes(fig).startswith(PNG_SIGNATURE)
