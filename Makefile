@@ -79,5 +79,5 @@ linkcheck: venv  ## check the built book's external links (needs network; prints
 	$(MAKE) --no-print-directory book OUT=$(OUT) || echo "linkcheck: the build reported problems; checking the links of what was built"
 	$(PY) scripts/linkcheck_external.py $(OUT)/_build/html || true
 
-repro: data  ## two clean builds of this checkout in temporary folders, compared file by file
+repro: data  ## two fresh clones of HEAD, each built by make book as a new user would, compared file by file
 	$(PY) scripts/compare_builds.py --build

@@ -2,15 +2,19 @@
 """Compare two builds of the book, file by file: a reproducible build gives identical files.
 
     python scripts/compare_builds.py A B      # A, B: OUT folders (holding _build/html) or html folders
-    python scripts/compare_builds.py --build  # two clean builds of this checkout (make book OUT=<temp>), compared
+    python scripts/compare_builds.py --build  # two fresh clones of HEAD, each built as a new user would, compared
 
 Only the HTML output is compared (pages, images, data files, search index); Sphinx's
 ``.buildinfo`` and the ``.doctrees``/``jupyter_execute``/``.jupyter_cache`` folders
 beside it are build state, not the book. Nothing is normalised: a byte that differs is
 reported, with a short diff for text files. Exit status 0 when identical, 1 when not.
 
-``make repro`` runs the ``--build`` form. The two temporary folders are removed when
-the builds are identical and kept (and named) when they are not.
+``make repro`` runs the ``--build`` form: it clones the last commit twice, into folders
+whose paths differ in length, and runs ``make book`` in each as a new user would (its
+own ``.venv``, an empty matplotlib cache), then compares the two ``_build/html``
+folders, ``_sources`` included. Uncommitted changes are not in the clones. The two
+temporary folders are removed when the builds are identical and kept (and named) when
+they are not.
 """
 
 from __future__ import annotations
@@ -80,10 +84,21 @@ def compare(first: Path, second: Path) -> list[str]:
     return report
 
 
-def build(out: Path, log: Path) -> tuple[int, float]:
+def build(clone: Path, log: Path) -> tuple[int, float]:
+    """Clone HEAD into ``clone`` and run ``make book`` there with a fresh matplotlib cache."""
     start = time.monotonic()
+    subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
+    mplconfig = clone.parent / f"{clone.name}-matplotlib"
+    mplconfig.mkdir()
+    env = {**os.environ, "MPLCONFIGDIR": str(mplconfig)}
+    # the report lies beside this checkout (../shared), not beside the clones
+    sys.path.insert(0, str(REPO))
+    from shifeng.data import report_path
+
+    env.setdefault("SHIFENG_SOURCES", str(report_path().parent))
+    env.pop("SHIFENG_DATA_DIR", None)
     with log.open("w") as handle:
-        code = subprocess.call(["make", "-C", str(REPO), "book", f"OUT={out}"], stdout=handle, stderr=subprocess.STDOUT)
+        code = subprocess.call(["make", "book"], cwd=clone, stdout=handle, stderr=subprocess.STDOUT, env=env)
     return code, time.monotonic() - start
 
 
@@ -97,12 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     workdir = None
     if args.build:
         workdir = Path(tempfile.mkdtemp(prefix="shifeng-repro-"))
-        dirs = [workdir / "first", workdir / "second"]
+        dirs = [workdir / "a", workdir / "second-clone"]  # paths of different lengths
         for out in dirs:
-            out.mkdir()
-            code, seconds = build(out, out / "build.log")
-            status = "ok" if code == 0 else f"FAILED (exit {code}; see {out / 'build.log'})"
-            print(f"clean build into {out}: {seconds:.1f} s, {status}")
+            log = workdir / f"{out.name}.log"
+            code, seconds = build(out, log)
+            status = "ok" if code == 0 else f"FAILED (exit {code}; see {log})"
+            print(f"fresh clone built in {out}: {seconds:.1f} s, {status}")
             if not (out / "_build" / "html" / "index.html").exists():
                 print("no HTML was produced: nothing to compare")
                 return 2
