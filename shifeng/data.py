@@ -12,8 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import frictionless
@@ -46,7 +45,7 @@ def report_path() -> Path:
     return Path(base) / REPORT_FILENAME
 
 
-@lru_cache(maxsize=None)
+@cache
 def _report_text(path: Path) -> str | None:
     return checks.squash(path.read_text(encoding="utf-8")) if path.exists() else None
 
@@ -113,8 +112,15 @@ def validate(data_dir: Path | str = DATA_DIR) -> None:
                     continue
                 problems.append(_describe(resource.path, error.to_descriptor()))
         problems.extend(f"data/{resource.path}: {e.type}: {e.note}" for e in result.errors)
+    if not problems:  # the rules across tables need tables that are valid on their own
+        problems.extend(_cross_table_problems(data_dir))
     if problems:
         raise DataError(problems)
+
+
+def _cross_table_problems(data_dir: Path) -> list[str]:
+    read = lambda name: _read(name, data_dir)  # noqa: E731
+    return checks.places_problems(read("places"), read("blocks"), read("pollution_actions"))
 
 
 #: set by ``make`` to the :func:`fingerprint` of the data it has just validated
@@ -123,7 +129,6 @@ VALIDATED_ENV = "SHIFENG_DATA_VALIDATED"
 
 def fingerprint(data_dir: Path | str = DATA_DIR) -> str:
     """A hash of every file of the package and of the report the quotes are checked against."""
-    import hashlib
 
     digest = hashlib.sha256()
     for path in sorted(Path(data_dir).rglob("*")):
@@ -134,7 +139,7 @@ def fingerprint(data_dir: Path | str = DATA_DIR) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validated(data_dir: Path) -> None:
     # The build validates once, before any notebook runs, and hands its kernels the
     # fingerprint of what it validated: a kernel re-validates only if the files differ
@@ -152,6 +157,10 @@ def load(name: str, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
     """
     data_dir = Path(data_dir).resolve()
     _validated(data_dir)
+    return _read(name, data_dir)
+
+
+def _read(name: str, data_dir: Path) -> pd.DataFrame:
     package = frictionless.Package(str(data_dir / PACKAGE_FILE))
     resource = package.get_resource(name)
     dtypes = {}
@@ -182,125 +191,3 @@ def figure(figure_id: str, data_dir: Path | str = DATA_DIR) -> int:
     """One value of ``key_figures`` (e.g. ``figure("communities")`` is 33)."""
     frame = load("key_figures", data_dir).set_index("figure_id")
     return int(frame.loc[figure_id, "value"])
-
-
-#: how many tables of each content this process has made (for deterministic, unique ids)
-_TABLE_IDS: dict[str, int] = {}
-
-
-class Table:
-    """A table for a chapter page: HTML in the web book, a LaTeX longtable in print.
-
-    Notebooks display it as the last expression of a cell. Cell text is escaped in
-    both outputs, so a value such as ``<script>`` shows as text.
-    """
-
-    def __init__(self, frame: pd.DataFrame, caption: str | None = None):
-        self.frame = frame.reset_index(drop=True)
-        self.caption = caption
-        # pandas names a table's HTML ids after a random uuid, so two builds of the same
-        # page differ: name them after the content instead (plus a counter, so identical
-        # tables on one page keep distinct ids).
-        digest = hashlib.sha1(f"{caption}\n{self.frame.to_csv()}".encode()).hexdigest()[:10]
-        _TABLE_IDS[digest] = _TABLE_IDS.get(digest, 0) + 1
-        self._uuid = digest if _TABLE_IDS[digest] == 1 else f"{digest}-{_TABLE_IDS[digest]}"
-
-    def _styler(self):
-        frame = self.frame.astype("object").where(self.frame.notna(), "")
-        styler = frame.style.hide(axis="index").set_uuid(self._uuid)
-        if self.caption:
-            styler = styler.set_caption(self.caption)
-        return styler
-
-    def _repr_html_(self) -> str:
-        # tabindex: a wide table scrolls sideways in its own box on a phone (_static/book.css),
-        # and a keyboard user can scroll it only if it can take the focus
-        return self._styler().format(escape="html").set_table_attributes('class="data-table" tabindex="0"').to_html()
-
-    def _repr_latex_(self) -> str:
-        widths = "".join(r"p{%.2f\linewidth}" % (0.92 / len(self.frame.columns)) for _ in self.frame.columns)
-        styler = self._styler().format(escape="latex").format_index(escape="latex", axis=1)
-        if self.caption:  # Styler escapes cells and labels, not the caption
-            from pandas.io.formats.style_render import _escape_latex
-
-            styler = styler.set_caption(_escape_latex(self.caption))
-        return styler.to_latex(environment="longtable", column_format=widths, hrules=True)
-
-    def __repr__(self) -> str:  # text/plain fallback
-        return self.frame.to_string(index=False)
-
-
-def show(name: str, columns: list[str] | None = None, caption: str | None = None, **where) -> Table:
-    """A table of the package for display: optionally some ``columns``, and only the rows
-    ``where`` column == value (or, given a list, column is one of its values)."""
-    frame = load(name)
-    for column, value in where.items():
-        frame = frame[frame[column].isin(value) if isinstance(value, (list, tuple, set)) else frame[column] == value]
-    return Table(frame[columns] if columns else frame, caption)
-
-
-def catalogue(data_dir: Path | str = DATA_DIR) -> Table:
-    """One row per table of the package: its file, title, number of records and description."""
-    package = frictionless.Package(str(Path(data_dir) / PACKAGE_FILE))
-    rows = [
-        {
-            "file": f"data/{r.path}",
-            "title": r.title,
-            "records": len(load(r.name, data_dir)),
-            "what it holds": r.description,
-        }
-        for r in package.resources
-    ]
-    return Table(pd.DataFrame(rows))
-
-
-def facts() -> dict[str, int]:
-    """Every count the prose needs, by name, computed from the data.
-
-    ``key_figures`` by their id; ``projects_<line_id>`` per programme line and
-    ``projects_total``; ``committees_<status>`` per owners'-committee status and
-    ``estates_named``; ``outfalls_total`` (outfalls with a reported count);
-    ``works_<status>`` per block-work status; ``people_named``; ``sources_cited``.
-    """
-    values = {row.figure_id: int(row.value) for row in load("key_figures").itertuples()}
-    lines = load("programme_lines")
-    values.update({f"projects_{r.line_id}": int(r.project_count) for r in lines.itertuples()})
-    values["projects_total"] = int(lines["project_count"].sum())
-    committees = load("owners_committees")
-    values.update({f"committees_{k}": int(v) for k, v in committees["status"].value_counts().items()})
-    values["estates_named"] = len(committees)
-    values["outfalls_total"] = int(load("pollution_actions")["outfall_count"].sum())
-    works = load("block_works")
-    values.update({f"works_{k}": int(v) for k, v in works["status"].value_counts().items()})
-    values["people_named"] = len(load("people"))
-    values["sources_cited"] = len(load("sources"))
-    return values
-
-
-def glue_facts() -> dict[str, int]:
-    """Glue every value of :func:`facts` for ``{glue:}`name``` in the page's prose."""
-    from myst_nb import glue
-
-    values = facts()
-    for name, value in values.items():
-        glue(name, value, display=False)
-    return values
-
-
-class _ProseText(str):
-    """Text glued into prose: shown as it is (no quotes, not bold like a code output)."""
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def _repr_pretty_(self, printer, cycle) -> None:
-        printer.text(str(self))
-
-
-def glue_text(name: str, text) -> str:
-    """Glue ``text`` (a date, a share, a phrase computed from the data) for ``{glue:}`name```."""
-    from myst_nb import glue
-
-    value = _ProseText(text)
-    glue(name, value, display=False)
-    return value

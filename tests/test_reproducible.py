@@ -61,10 +61,10 @@ def _load_compare_builds():
 
 TABLE_SCRIPT = """
 import pandas as pd
-from shifeng.data import Table
+from shifeng.tables import Table
 frame = pd.DataFrame({"block": ["井墈", "响田桥"], "works": [3, 4]})
-print(Table(frame, "Works")._repr_html_())
-print(Table(frame, "Works")._repr_html_())  # the same table twice on one page
+print(Table(frame, "Works").html())
+print(Table(frame, "Works").html())  # the same table twice on one page
 """
 
 
@@ -85,11 +85,11 @@ def test_a_table_has_the_same_html_in_every_process():
 
 
 def test_downloadable_notebooks_have_stable_cell_ids(book_html):
-    """nbformat gives each cell of a notebook made from Markdown a random id; shifeng.html_fixes
+    """nbformat gives each cell of a notebook made from Markdown a random id; shifeng.ext.html_fixes
     replaces them with ids made from each cell's position and text."""
     import json
 
-    from shifeng.html_fixes import stable_id
+    from shifeng.ext.html_fixes import stable_id
 
     notebooks = sorted((book_html / "_sources").rglob("*.ipynb"))
     if not notebooks:
@@ -143,7 +143,7 @@ def page_kinds(page_html: str) -> set[str]:
         kinds.add("figure")
     if "<iframe" in page_html:
         kinds.add("map")
-    if 'class="data-table' in page_html:  # a computed table (shifeng.data.Table), not a Markdown one
+    if 'class="data-table' in page_html:  # a computed table (shifeng.tables.Table), not a Markdown one
         kinds.add("table")
     return kinds
 

@@ -4,23 +4,15 @@ Each fix answers a failure of the browser, accessibility or reproducibility chec
 (``tests/test_site_*.py``, ``tests/test_reproducible.py``, ``make repro``) that no page
 author caused; each is undone by deleting its few lines once the toolchain is fixed.
 
-1. **MathJax only on a page that shows math.** Sphinx links MathJax, from a CDN, into
-   every page whose doctree holds a math node. A data table (:class:`shifeng.data.Table`)
-   also carries a LaTeX version for the PDF, which myst-nb keeps in the doctree as a
-   math block beside the HTML one until the HTML is chosen, so every page with a table
-   (and the landing page, whose table of contents includes them) asked
-   ``cdn.jsdelivr.net`` for MathJax to typeset nothing. The MathJax scripts are dropped
-   from a page whose rendered HTML has no math; a page with real math keeps them (and
-   the browser tests then report the CDN request: the book has no local MathJax).
-2. **Each inline script once.** Inline scripts that extensions add after the HTML
+1. **Each inline script once.** Inline scripts that extensions add after the HTML
    builder has started (sphinx-thebe's ``const THEBE_JS_URL = ...``) are written twice
    by Sphinx 7.4; the second ``const`` declaration is a SyntaxError on every page.
-3. **Stable notebook cell ids.** A page's executed notebook, offered for download
+2. **Stable notebook cell ids.** A page's executed notebook, offered for download
    (``_sources/<page>.ipynb``, copied from ``_build/jupyter_execute/``), is made from
    MyST Markdown, which has no cell ids, so nbformat gives every cell a random one and
    two builds of one commit differ. Each cell's id is set from its position and text
    before the notebook is copied.
-4. **Citations as list items.** docutils writes a citation list as ``role="list"``
+3. **Citations as list items.** docutils writes a citation list as ``role="list"``
    whose entries have ``role="doc-biblioentry"``, a role DPUB-ARIA 1.1 deprecated and
    assistive technology no longer counts as a list item (axe-core:
    ``aria-required-children``, critical). The entries get ``role="listitem"``.
@@ -29,7 +21,7 @@ Register it in ``_config.yml``::
 
     sphinx:
       extra_extensions:
-        - shifeng.html_fixes
+        - shifeng.ext.html_fixes
 """
 
 from __future__ import annotations
@@ -38,39 +30,21 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-#: how Sphinx's math renderer marks math in the HTML (inline and display)
-MATH_MARK = "math notranslate nohighlight"
 
-
-def _is_mathjax(script, mathjax_path: str | None) -> bool:
-    body = str(script.attributes.get("body", ""))
-    return (
-        (mathjax_path is not None and script.filename == mathjax_path)
-        or body.lstrip().startswith(("window.MathJax", "MathJax.Hub.Config"))
-        or script.attributes.get("type") == "text/x-mathjax-config"
-    )
-
-
-def clean_scripts(app, context: dict[str, Any]) -> None:
+def dedupe_scripts(context: dict[str, Any]) -> None:
     scripts = context.get("script_files")
     if not scripts:
         return
-    keep_math = MATH_MARK in context.get("body", "")
-    mathjax_path = app.config.mathjax_path if "mathjax_path" in app.config else None
     seen = set()
-    cleaned = []
+    kept = []
     for script in scripts:
-        if not hasattr(script, "attributes"):  # a plain string: leave it alone
-            cleaned.append(script)
-            continue
-        if not keep_math and _is_mathjax(script, mathjax_path):
-            continue
-        key = (script.filename or "", tuple(sorted((k, str(v)) for k, v in script.attributes.items())))
-        if key in seen:
-            continue
-        seen.add(key)
-        cleaned.append(script)
-    context["script_files"] = cleaned
+        if hasattr(script, "attributes"):  # a plain string is left alone
+            key = (script.filename or "", tuple(sorted((k, str(v)) for k, v in script.attributes.items())))
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(script)
+    context["script_files"] = kept
 
 
 def fix_citation_roles(context: dict[str, Any]) -> None:
@@ -109,13 +83,13 @@ def before_copies(app, pagename: str, templatename: str, context: dict[str, Any]
 def on_page(app, pagename: str, templatename: str, context: dict[str, Any], doctree) -> None:
     if app.builder.format != "html":
         return
-    clean_scripts(app, context)
+    dedupe_scripts(context)
     fix_citation_roles(context)
 
 
 def setup(app):
-    # before the theme and shifeng.downloads copy the executed notebook (priority 500, 501)
+    # before the theme and shifeng.ext.downloads copy the executed notebook (priority 500, 501)
     app.connect("html-page-context", before_copies, priority=100)
-    # after sphinx.ext.mathjax (priority 500) has added its scripts to the page
+    # after the other extensions have added their scripts to the page
     app.connect("html-page-context", on_page, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -15,7 +15,7 @@ Register it in ``_config.yml``::
 
     sphinx:
       extra_extensions:
-        - shifeng.map_assets
+        - shifeng.ext.map_assets
 """
 
 from __future__ import annotations

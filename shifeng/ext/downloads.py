@@ -4,71 +4,80 @@ and launch buttons that follow the repository URL. A small Sphinx extension.
 - **Notebook.** Every notebook page's download menu offers the executed notebook
   (``.ipynb``, from ``_build/jupyter_execute``), copied to ``_sources/``. The theme only
   does this when a launch button is configured; this does it always.
-- **PDF handout.** A chapter's download menu offers its handout, and the landing page
-  links the whole book, when ``make pdf`` has made them: the HTML build looks for
-  ``_build/pdf/book.pdf`` and ``_build/pdf/chapters/<chapter>.pdf`` beside
-  ``_build/html``, copies what it finds to ``_build/html/pdf/`` and links only that.
-  A build without PDFs links none, so no link points at a missing file. When the PDFs
-  appear or go, every page is rebuilt.
+- **PDFs, by an explicit step.** The HTML links PDFs only when the build is told where
+  they are: ``$SHIFENG_PDFS``, which ``make site`` and ``make test`` set to the folder
+  ``make pdf`` has just filled. Then every PDF the book promises must be there (the
+  build stops naming the one that is missing); they are copied to ``_build/html/pdf/``,
+  each chapter's download menu offers its handout and the landing page links the whole
+  book. Without ``$SHIFENG_PDFS`` (``make book``) no page links a PDF, whatever an
+  earlier command left in ``_build/pdf``. When that changes, every page is rebuilt.
 - **Launch buttons.** Binder and Colab buttons come from one setting,
-  ``repository: url`` in ``_config.yml``; while it is empty there are none (the theme
-  would otherwise stop on an empty URL). Colab opens only ``.ipynb`` files from GitHub,
-  so its button is kept on ``.ipynb`` pages only; MyST Markdown pages open in Binder,
+  ``repository: url`` in ``_config.yml``: this extension adds them when it is set, and
+  there are none while it is empty. Colab opens only ``.ipynb`` files from GitHub, so
+  its button is kept on ``.ipynb`` pages only; MyST Markdown pages open in Binder,
   whose Jupyter reads them through jupytext (in ``requirements.txt``).
 
-Register it in ``_config.yml`` under ``sphinx: extra_extensions`` as ``shifeng.downloads``.
+Register it in ``_config.yml`` under ``sphinx: extra_extensions`` as ``shifeng.ext.downloads``.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx.errors import ExtensionError
 
 #: the folder of the HTML output that receives the PDFs (its URLs are stable: pdf/book.pdf)
 HTML_PDF_DIR = "pdf"
 LAUNCH_DEFAULTS = {"binderhub_url": "https://mybinder.org", "colab_url": "https://colab.research.google.com"}
 
 
-def pdf_dir(app) -> Path:
-    """Where ``make pdf`` leaves the PDFs: ``_build/pdf`` beside ``_build/html``."""
-    return Path(app.outdir).parent / "pdf"
+#: the folder of PDFs the HTML links (set by make site / make test); unset: none
+PDFS_ENV = "SHIFENG_PDFS"
+
+
+def pdf_dir() -> Path | None:
+    """The folder ``make pdf`` filled, when the build was told to link it."""
+    value = os.environ.get(PDFS_ENV, "").strip()
+    return Path(value) if value else None
 
 
 def _chapters(app) -> dict[str, str]:
     """docname -> handout file name (``book/03-working-with-residents`` -> ``03-working-with-residents.pdf``)."""
-    from shifeng.pdf import handout_name, outline
+    from shifeng.pdf.outline import handout_name, outline
 
     docnames = [c["docname"] for c in outline(app)]
     return {d: handout_name(d, docnames) + ".pdf" for d in docnames}
 
 
 def available(app) -> dict[str, str]:
-    """docname -> path of its PDF relative to the HTML root, for the PDFs that exist;
-    the root document maps to the whole book."""
-    found = {}
-    source = pdf_dir(app)
-    if (source / "book.pdf").is_file():
-        found[app.config.root_doc] = f"{HTML_PDF_DIR}/book.pdf"
-    for docname, name in _chapters(app).items():
-        if (source / "chapters" / name).is_file():
-            found[docname] = f"{HTML_PDF_DIR}/chapters/{name}"
-    return found
+    """docname -> path of its PDF relative to the HTML root; the root document maps to the
+    whole book. Empty unless the build links PDFs; then every one must exist."""
+    source = pdf_dir()
+    if source is None:
+        return {}
+    promised = {app.config.root_doc: "book.pdf"}
+    promised.update({docname: f"chapters/{name}" for docname, name in _chapters(app).items()})
+    missing = [name for name in promised.values() if not (source / name).is_file()]
+    if missing:
+        raise ExtensionError(
+            f"${PDFS_ENV} is {source}, but it lacks {', '.join(missing)}: run make pdf first "
+            f"(make site and make test do), or build without ${PDFS_ENV} (make book) to link no PDF"
+        )
+    return {docname: f"{HTML_PDF_DIR}/{name}" for docname, name in promised.items()}
 
 
 def configure_launch_buttons(app, config) -> None:
-    """Binder and Colab when the repository URL is set; no launch button otherwise."""
+    """Binder and Colab when the repository URL is set (the theme shows none otherwise)."""
     options = config.html_theme_options
+    if not (options.get("repository_url") or "").strip():
+        return
     buttons = dict(options.get("launch_buttons") or {})
-    if (options.get("repository_url") or "").strip():
-        for key, url in LAUNCH_DEFAULTS.items():
-            buttons[key] = buttons.get(key) or url
-    else:
-        for key in ("binderhub_url", "jupyterhub_url", "colab_url", "deepnote_url", "jupyterlite_url"):
-            buttons[key] = ""
-        buttons["thebe"] = False
+    for key, url in LAUNCH_DEFAULTS.items():
+        buttons[key] = buttons.get(key) or url
     options["launch_buttons"] = buttons
 
 
@@ -77,8 +86,9 @@ def _html(app) -> bool:
 
 
 def _book_size(app) -> str:
-    book = pdf_dir(app) / "book.pdf"
-    return f"{book.stat().st_size / 1e6:.1f} MB" if book.is_file() else ""
+    source = pdf_dir()
+    book = source / "book.pdf" if source else None
+    return f"{book.stat().st_size / 1e6:.1f} MB" if book and book.is_file() else ""
 
 
 def outdated_when_pdfs_change(app, env, added, changed, removed) -> list[str]:
@@ -164,10 +174,10 @@ def copy_pdfs(app, exception) -> None:
     """Copy the PDFs that the pages link into the HTML output (``_build/html/pdf/``)."""
     if exception is not None or not _html(app):
         return
-    source, out = pdf_dir(app), Path(app.outdir) / HTML_PDF_DIR
+    source, out = pdf_dir(), Path(app.outdir) / HTML_PDF_DIR
     found = available(app)
     if out.exists():
-        shutil.rmtree(out)  # no stale handout of a chapter that left the book
+        shutil.rmtree(out)  # no stale handout of a chapter that left the book, no PDF of an earlier build
     for relative in found.values():
         target = Path(app.outdir) / relative
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ Register it in ``_config.yml``::
 
     sphinx:
       extra_extensions:
-        - shifeng.evidence
+        - shifeng.ext.evidence
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ Register it in ``_config.yml``::
 
     sphinx:
       extra_extensions:
-        - shifeng.cell_outputs
+        - shifeng.ext.cell_outputs
 """
 
 from __future__ import annotations

@@ -1,0 +1,187 @@
+"""The tables a page shows: one display object, and the few tables that combine records.
+
+:func:`show` gives one table of the data package (some columns, some rows); the other
+functions build the tables that join or order records, so that no chapter computes
+its own. Each returns a :class:`Table`, which a notebook displays as the last
+expression of a cell: HTML in the web book, a LaTeX ``longtable`` in print.
+
+Column headers are the fields' titles from ``data/datapackage.json``, not their names;
+a table built here names its columns' fields so they get the same titles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import frictionless
+import pandas as pd
+
+from shifeng import data
+
+#: the mime type of a table's LaTeX: set as it is in print by the myst-nb renderer of
+#: :mod:`shifeng.ext.mime` (``text/latex`` would make myst-nb treat it as maths, and
+#: load MathJax into every HTML page with a table)
+LATEX_TABLE = "application/x.shifeng.table+latex"
+
+#: how many tables of each content this process has made (for deterministic, unique ids)
+_TABLE_IDS: dict[str, int] = {}
+
+
+def field_titles(resource: str, data_dir=data.DATA_DIR) -> dict[str, str]:
+    """Field name -> title, for one table of the package."""
+    package = frictionless.Package(str(data_dir / data.PACKAGE_FILE))
+    return {f.name: f.title or f.name for f in package.get_resource(resource).schema.fields}
+
+
+def _latex_escape(text: str) -> str:
+    from pandas.io.formats.style_render import _escape_latex
+
+    return _escape_latex(text)
+
+
+def _tidy_latex(latex: str) -> str:
+    """Small type; long names may break after ``_``, ``/`` or a dot between letters; the
+    narrow columns ragged-right, their widths filling the line exactly."""
+    head, marker, body = latex.partition("\\endlastfoot")
+    if marker:
+        body = body.replace("\\_", "\\_\\allowbreak{}").replace("/", "/\\allowbreak{}")
+        body = re.sub(r"(?<=[a-z])\.(?=[a-z])", r".\\allowbreak{}", body)
+        latex = head + marker + body
+    return "\\begingroup\\small\n" + latex + "\n\\endgroup"
+
+
+class Table:
+    """A table for a chapter page: HTML in the web book, a LaTeX longtable in print.
+
+    ``titles`` maps column names to headers (defaults: the column names). Cell text is
+    escaped in both outputs, so a value such as ``<script>`` shows as text.
+    """
+
+    def __init__(self, frame: pd.DataFrame, caption: str | None = None, titles: dict[str, str] | None = None):
+        titles = titles or {}
+        self.frame = frame.reset_index(drop=True).rename(columns=lambda c: titles.get(c, c))
+        self.caption = caption
+        # pandas names a table's HTML ids after a random uuid, so two builds of the same
+        # page differ: name them after the content instead (plus a counter, so identical
+        # tables on one page keep distinct ids).
+        digest = hashlib.sha1(f"{caption}\n{self.frame.to_csv()}".encode()).hexdigest()[:10]
+        _TABLE_IDS[digest] = _TABLE_IDS.get(digest, 0) + 1
+        self._uuid = digest if _TABLE_IDS[digest] == 1 else f"{digest}-{_TABLE_IDS[digest]}"
+
+    def _styler(self):
+        frame = self.frame.astype("object").where(self.frame.notna(), "")
+        styler = frame.style.hide(axis="index").set_uuid(self._uuid)
+        if self.caption:
+            styler = styler.set_caption(self.caption)
+        return styler
+
+    def html(self) -> str:
+        # tabindex: a wide table scrolls sideways in its own box on a phone (_static/book.css),
+        # and a keyboard user can scroll it only if it can take the focus
+        return self._styler().format(escape="html").set_table_attributes('class="data-table" tabindex="0"').to_html()
+
+    def latex(self) -> str:
+        columns = len(self.frame.columns)
+        # fractions of the line, minus the space between columns, fill the line exactly
+        widths = "".join(
+            r">{\raggedright\arraybackslash}p{\dimexpr %.4f\linewidth-2\tabcolsep\relax}" % (1 / columns)
+            for _ in self.frame.columns
+        )
+        styler = self._styler().format(escape="latex").format_index(escape="latex", axis=1)
+        if self.caption:  # Styler escapes cells and labels, not the caption
+            styler = styler.set_caption(_latex_escape(self.caption))
+        return _tidy_latex(styler.to_latex(environment="longtable", column_format=widths, hrules=True))
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.html(), LATEX_TABLE: self.latex(), "text/plain": repr(self)}
+
+    def __repr__(self) -> str:  # text/plain fallback
+        return self.frame.to_string(index=False)
+
+
+def show(name: str, columns: list[str] | None = None, caption: str | None = None, **where) -> Table:
+    """A table of the package for display: optionally some ``columns``, and only the rows
+    ``where`` column == value (or, given a list, column is one of its values)."""
+    frame = data.load(name)
+    for column, value in where.items():
+        frame = frame[frame[column].isin(value) if isinstance(value, (list, tuple, set)) else frame[column] == value]
+    return Table(frame[columns] if columns else frame, caption, field_titles(name))
+
+
+def catalogue(data_dir=data.DATA_DIR) -> Table:
+    """One row per table of the package: its file, title, number of records and description."""
+    package = frictionless.Package(str(data_dir / data.PACKAGE_FILE))
+    rows = [
+        {
+            "File": f"data/{r.path}",
+            "Title": r.title,
+            "Records": len(data.load(r.name, data_dir)),
+            "What it holds": r.description,
+        }
+        for r in package.resources
+    ]
+    return Table(pd.DataFrame(rows))
+
+
+# --------------------------------------------------------------------------- combined tables
+
+
+def timeline_events(caption: str) -> Table:
+    """Every event of the timeline in date order."""
+    events = data.load("timeline").sort_values("date", kind="stable")
+    return Table(events[["date", "date_precision", "event_en", "source"]], caption, field_titles("timeline"))
+
+
+def context_events(caption: str) -> Table:
+    """The events of the timeline that rest on sources other than the report, in date order."""
+    events = data.load("timeline")
+    context = events[events["source"] != data.REPORT_ID].sort_values("date", kind="stable")
+    return Table(context[["date", "event_en", "source"]], caption, field_titles("timeline"))
+
+
+def frame_bodies(caption: str) -> Table:
+    """The party bodies at the subdistrict, block and community level (the blocks' frame)."""
+    orgs = data.load("organisations")
+    bodies = orgs[orgs["level"].isin(["subdistrict", "block", "community"])]
+    return Table(bodies[["name_zh", "name_en", "level"]], caption, field_titles("organisations"))
+
+
+def lines_and_homes(caption: str) -> Table:
+    """Each programme line beside the home that leads it: the report's two accounts."""
+    lines = data.load("programme_lines")
+    homes = data.load("homes")
+    both = lines.merge(homes, on="line_id", suffixes=("_line", "_home"))
+    titles = {
+        "name_en_line": "Line",
+        "driver_en": "Driven by (first account)",
+        "name_en_home": "Home (second account)",
+        "led_by_en": "Home led by",
+    }
+    return Table(both[list(titles)], caption, titles)
+
+
+def vocabulary(words: list[str], caption: str) -> Table:
+    """Rows of the glossary, in the order given."""
+    glossary = data.load("glossary").set_index("hanzi")
+    missing = [w for w in words if w not in glossary.index]
+    if missing:
+        raise KeyError(f"not in data/glossary.csv: {', '.join(missing)}")
+    frame = glossary.loc[words, ["pinyin", "english", "definition"]].reset_index()
+    return Table(frame, caption, field_titles("glossary"))
+
+
+def blocks_compared(caption: str) -> Table:
+    """The blocks started first: name, type, anchor, and their works counted by status."""
+    blocks = data.load("blocks")
+    blocks = blocks[blocks["started_2018"].fillna(False)].sort_values("report_order", kind="stable")
+    works = data.load("block_works")
+    package = frictionless.Package(str(data.DATA_DIR / data.PACKAGE_FILE))
+    statuses = list(package.get_resource("block_works").schema.get_field("status").constraints["enum"])
+    counts = works.groupby(["block_id", "status"]).size().unstack(fill_value=0).reindex(columns=statuses, fill_value=0)
+    compare = blocks.set_index("block_id")[["name_en", "type_en", "anchor_zh"]].join(counts)
+    compare["total"] = compare[statuses].sum(axis=1)
+    titles = field_titles("blocks") | {s: s.replace("_", " ").capitalize() for s in statuses} | {"total": "Total"}
+    return Table(compare.reset_index(drop=True), caption, titles)
+
+

@@ -1,0 +1,259 @@
+"""The book's Sphinx extensions, each tested on a tiny book with ``sphinx.testing``.
+
+Like sphinx-exercise's own tests: a folder with a ``conf.py`` and a page or two is built
+by :class:`sphinx.testing.util.SphinxTestApp`, and the test reads what the builder wrote.
+(:mod:`shifeng.ext.cell_outputs` has its own file, ``test_cell_outputs.py``.)
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pytest
+from sphinx.errors import ExtensionError
+from sphinx.testing.util import SphinxTestApp
+
+from shifeng.ext import downloads, html_fixes, map_assets
+
+NOTEBOOK = """\
+---
+jupytext:
+  text_representation:
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
+
+
+#: every tiny book names its parsers: Sphinx's default ``source_suffix`` is one dict that
+#: the extensions of one build change in place, and the next build in the process sees it
+SUFFIXES = {
+    "myst_nb": {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"},
+    "myst_parser": {".rst": "restructuredtext", ".md": "markdown"},
+}
+
+
+def tiny_book(root: Path, pages: dict[str, str], conf: str, builder: str = "html", toc: str | None = None):
+    """Build ``pages`` (name -> source) with ``conf`` (the body of conf.py); returns (outdir, warnings)."""
+    src = root / "src"
+    src.mkdir(parents=True)
+    parser = "myst_nb" if '"myst_nb"' in conf else "myst_parser" if '"myst_parser"' in conf else None
+    suffix = f"source_suffix = {SUFFIXES[parser]!r}\n" if parser else "source_suffix = {'.rst': 'restructuredtext'}\n"
+    (src / "conf.py").write_text(textwrap.dedent(conf) + suffix, encoding="utf-8")
+    for name, text in pages.items():
+        path = src / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    if toc:
+        (src / "_toc.yml").write_text(textwrap.dedent(toc), encoding="utf-8")
+    warnings = io.StringIO()
+    app = SphinxTestApp(builder, srcdir=src, builddir=root / "_build", status=io.StringIO(), warning=warnings)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return Path(app.outdir), warnings.getvalue()
+
+
+# --- evidence: the landing page says whether the quotes were checked ---------------------
+
+EVIDENCE_CONF = """\
+extensions = ["myst_parser", "shifeng.ext.evidence"]
+myst_enable_extensions = ["substitution", "colon_fence"]
+"""
+
+
+@pytest.mark.parametrize("has_report", [True, False])
+def test_evidence_says_whether_the_quotes_were_checked(tmp_path, monkeypatch, has_report):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    if has_report:
+        from shifeng.data import REPORT_FILENAME
+
+        (sources / REPORT_FILENAME).write_text("报道", encoding="utf-8")
+    monkeypatch.setenv("SHIFENG_SOURCES", str(sources))
+    out, warnings = tiny_book(tmp_path, {"index.md": "# Book\n\n{{ quote_check }}\n"}, EVIDENCE_CONF)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert not warnings
+    if has_report:
+        assert "every quotation in its data was checked" in html and "admonition" not in html
+    else:
+        assert 'class="admonition warning"' in html and "<strong>not</strong> checked" in html
+
+
+# --- mime: a data table is a table in HTML and LaTeX, and never maths -------------------
+
+TABLE_PAGE = NOTEBOOK + """
+# Tables
+
+```{code-cell} ipython3
+import pandas as pd
+from shifeng.tables import Table
+Table(pd.DataFrame({"block": ["井墈", "田心"], "works": [4, 6]}), "Works <by> block", {"works": "Works"})
+```
+"""
+MIME_CONF = """\
+extensions = ["myst_nb"]
+nb_execution_mode = "force"
+latex_engine = "xelatex"
+"""
+
+
+def test_a_table_is_html_in_the_web_page_and_no_maths(tmp_path):
+    out, warnings = tiny_book(tmp_path, {"index.md": TABLE_PAGE}, MIME_CONF)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert 'class="data-table"' in html and "<th" in html and ">Works</th>" in html
+    assert "Works &lt;by&gt; block" in html  # escaped caption
+    assert "math" not in html.replace("mathjax_ignore", "").lower(), "a table must not make maths (or load MathJax)"
+    assert "unknown_mime_type" not in warnings
+
+
+def test_a_table_is_a_longtable_in_latex_not_maths(tmp_path):
+    out, _ = tiny_book(tmp_path, {"index.md": TABLE_PAGE}, MIME_CONF, builder="latex")
+    tex = next(out.glob("*.tex")).read_text(encoding="utf-8")
+    assert "\\begin{longtable}" in tex and "\\begingroup\\small" in tex
+    assert "\\begin{equation" not in tex and "\\[" not in tex.split("\\begin{document}")[1]
+
+
+# --- html_fixes: each inline script once; citation entries are list items; stable cell ids
+
+FIXES_CONF = """\
+extensions = ["myst_nb", "shifeng.ext.html_fixes", "late_script"]
+nb_execution_mode = "force"
+import sys, os
+sys.path.insert(0, os.path.dirname(__file__))
+"""
+LATE_SCRIPT = """\
+def add(app):
+    app.add_js_file(None, body="const LATE_SCRIPT = 1;")
+
+
+def setup(app):
+    # like sphinx-thebe: an inline script added once the builder exists
+    app.connect("builder-inited", add)
+"""
+CITATION_PAGE = """\
+A claim [CIT2002]_.
+
+.. [CIT2002] A citation.
+"""
+
+
+def test_html_fixes_on_a_tiny_book(tmp_path):
+    page = NOTEBOOK + "\n# Page\n\n```{code-cell} ipython3\nx = 1\n```\n\n```{code-cell} ipython3\nx + 1\n```\n"
+    out, _ = tiny_book(
+        tmp_path,
+        {"index.md": page, "late_script.py": LATE_SCRIPT, "cites.rst": "Cites\n=====\n\n" + CITATION_PAGE},
+        FIXES_CONF + 'exclude_patterns = ["late_script.py"]\n',
+    )
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count("const LATE_SCRIPT = 1;") == 1, "an inline script added late is written once"
+    cites = (out / "cites.html").read_text(encoding="utf-8")
+    assert 'role="doc-biblioentry"' not in cites and 'role="listitem"' in cites
+    notebook = nbformat.read(out.parent / "jupyter_execute" / "index.ipynb", as_version=4)
+    ids = [cell["id"] for cell in notebook.cells]
+    assert ids == [html_fixes.stable_id(i, cell) for i, cell in enumerate(notebook.cells)]
+
+
+# --- map_assets: Leaflet, jQuery and the boundary from the book itself ------------------
+
+
+def test_map_assets_are_copied_into_an_html_build_only(tmp_path):
+    conf = 'extensions = ["shifeng.ext.map_assets"]\n'
+    out, _ = tiny_book(tmp_path / "html", {"index.rst": "Maps\n====\n"}, conf)
+    for _, _, _, target in map_assets.ASSETS:
+        assert (out / map_assets.OUT_DIR / target).exists(), target
+    boundary = (out / map_assets.OUT_DIR / map_assets.BOUNDARY_SCRIPT).read_text(encoding="utf-8")
+    assert boundary.startswith(f"window.{map_assets.BOUNDARY_GLOBAL} = ")
+    assert not (out / "_static" / "leaflet").exists()
+    latex, _ = tiny_book(tmp_path / "latex", {"index.rst": "Maps\n====\n"}, conf, builder="latex")
+    assert not (latex / map_assets.OUT_DIR).exists()
+
+
+# --- downloads and pdf: a tiny book with a table of contents ----------------------------
+
+TOC = """\
+format: jb-book
+root: index
+parts:
+  - caption: The case
+    numbered: true
+    chapters:
+      - file: book/01-one
+      - file: book/02-two
+"""
+BOOK_CONF = """\
+extensions = ["myst_nb", "sphinx_external_toc", "sphinx_book_theme", "sphinx_jupyterbook_latex", "sphinxcontrib.bibtex",
+              "shifeng.ext.downloads", "shifeng.pdf"]
+bibtex_bibfiles = ["refs.bib"]
+jblatex_captions_to_parts = False
+external_toc_path = "_toc.yml"
+html_theme = "sphinx_book_theme"
+html_theme_options = {{"repository_url": "{url}", "launch_buttons": {{"notebook_interface": "classic"}}}}
+nb_execution_mode = "force"
+latex_engine = "xelatex"
+latex_documents = [("index", "book.tex", "Tiny", "Authors", "manual")]
+shifeng_pdf_bibliography_doc = ""
+"""
+PAGES = {
+    "index.md": "# Tiny book\n\nA landing page.\n\n```{tableofcontents}\n```\n",
+    "book/01-one.md": NOTEBOOK + "\n(01-one)=\n# One\n\nSee {ref}`02-two` {cite:p}`report`.\n\n```{code-cell} ipython3\n1 + 1\n```\n",
+    "refs.bib": "@misc{report, title = {The report}, author = {Reporter, A.}, year = {2018}}\n",
+    "book/02-two.md": NOTEBOOK + "\n(02-two)=\n# Two\n\nBack to {ref}`01-one`.\n\n```{code-cell} ipython3\n2 + 2\n```\n",
+}
+
+
+def build_book(tmp_path, builder="html", url="", pdfs: Path | None = None, monkeypatch=None):
+    if monkeypatch is not None:
+        if pdfs is None:
+            monkeypatch.delenv(downloads.PDFS_ENV, raising=False)
+        else:
+            monkeypatch.setenv(downloads.PDFS_ENV, str(pdfs))
+    return tiny_book(tmp_path, PAGES, BOOK_CONF.format(url=url), builder=builder, toc=TOC)
+
+
+def test_downloads_offer_the_notebook_and_no_pdf_unless_told(tmp_path, monkeypatch):
+    stale = tmp_path / "_build" / "pdf"  # a PDF an earlier command left behind is not linked
+    stale.mkdir(parents=True)
+    (stale / "book.pdf").write_bytes(b"%PDF-1.4 stale")
+    out, _ = build_book(tmp_path, monkeypatch=monkeypatch)
+    page = (out / "book" / "01-one.html").read_text(encoding="utf-8")
+    assert (out / "_sources" / "book" / "01-one.ipynb").is_file() and "01-one.ipynb" in page
+    assert "pdf/chapters/" not in page and "Handout" not in page and not (out / downloads.HTML_PDF_DIR).exists()
+    assert "mybinder" not in page, "no launch button without a repository URL"
+
+
+def test_downloads_link_every_pdf_when_told_and_stop_when_one_is_missing(tmp_path, monkeypatch):
+    pdfs = tmp_path / "pdfs"
+    (pdfs / "chapters").mkdir(parents=True)
+    (pdfs / "book.pdf").write_bytes(b"%PDF-1.4 book")
+    (pdfs / "chapters" / "01-one.pdf").write_bytes(b"%PDF-1.4 one")
+    with pytest.raises(ExtensionError, match="02-two.pdf"):
+        build_book(tmp_path / "missing", pdfs=pdfs, monkeypatch=monkeypatch)
+    (pdfs / "chapters" / "02-two.pdf").write_bytes(b"%PDF-1.4 two")
+    out, _ = build_book(tmp_path / "complete", pdfs=pdfs, url="https://github.com/example/book", monkeypatch=monkeypatch)
+    page = (out / "book" / "02-two.html").read_text(encoding="utf-8")
+    assert "pdf/chapters/02-two.pdf" in page and (out / "pdf" / "chapters" / "02-two.pdf").read_bytes() == b"%PDF-1.4 two"
+    assert "pdf/book.pdf" in (out / "index.html").read_text(encoding="utf-8")
+    assert "mybinder.org" in page, "a repository URL turns on the Binder button"
+
+
+def test_pdf_writes_the_book_and_a_handout_per_chapter(tmp_path, monkeypatch):
+    out, _ = build_book(tmp_path, builder="latex", monkeypatch=monkeypatch)
+    manifest = json.loads((out / "shifeng-pdf.json").read_text(encoding="utf-8"))
+    assert manifest == {"book": "book.tex", "handouts": ["01-one.tex", "02-two.tex"]}
+    book = (out / "book.tex").read_text(encoding="utf-8")
+    assert "\\tracinglostchars=3" in book, "a missing character must stop xelatex"
+    assert "\\documentclass" in book and "shifengbook" in book
+    handout = (out / "01-one.tex").read_text(encoding="utf-8")
+    # the handout holds chapter 1 only: its reference to chapter 2 prints as text
+    assert "Two" in handout and "(Chapter 2)" in handout and "02-two}" not in handout.split("\\begin{document}")[1]
+    assert "\\setcounter{chapter}{0}" in handout
+    assert "The report" in handout.split("\\begin{document}")[1], "a handout lists the sources its chapter cites"
