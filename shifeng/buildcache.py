@@ -6,6 +6,8 @@ lies outside it, and a change there must not leave old outputs on the pages:
 
 - the data (``data/``), the report its quotes are checked against, the bibliography;
 - the shared package (``shifeng/``) and its chart style;
+- what a page reads from the other pages: the table of contents, each chapter's
+  teaching notes (front matter) and reading time (the teacher's guide shows them);
 - the environment that draws: the installed Python packages and their versions, the
   Python version, and the font files matplotlib resolves for the book's fonts (a
   chart cached while the CJK font was missing shows empty boxes).
@@ -60,6 +62,14 @@ def resolved_fonts() -> list[str]:
     return sorted(lines)
 
 
+def book_structure() -> list[str]:
+    """What the teacher's guide reads of the other chapters: their order, teaching notes and reading times."""
+    from shifeng import facts, toc
+
+    lines = [f"{c.docname} {c.front_matter().get('teaching')}" for c in toc.chapters()]
+    return lines + [f"{name} {value}" for name, value in sorted(facts.reading_times().items())]
+
+
 def environment() -> list[str]:
     """Everything besides the sources that shapes what a page's cells output."""
     return [f"python {platform.python_version()}", *packages(), *resolved_fonts()]
@@ -72,7 +82,7 @@ def inputs_hash() -> str:
         digest.update(b"\0" + path.read_bytes() + b"\0")
     if not report_path().is_file():
         digest.update(b"no report")
-    for line in environment():
+    for line in environment() + book_structure():
         digest.update(line.encode() + b"\n")
     return digest.hexdigest()
 
