@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import base64
 import unicodedata
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import frictionless
@@ -49,7 +49,6 @@ __all__ = [
     "glue_figure",
     "ChartImage",
     "CHARTS",
-    "save_all",
 ]
 
 # --------------------------------------------------------------------------- wording
@@ -90,7 +89,7 @@ _REFERENCE_PT = 100.0
 _HINTING = 1.04
 
 
-@lru_cache(maxsize=None)
+@cache
 def _glyph_pt(char: str, weight: str, fontstyle: str) -> float:
     prop = FontProperties(family=FONT, size=_REFERENCE_PT, weight=weight, style=fontstyle)
     return _MEASURE.get_text_width_height_descent(char, prop, ismath=False)[0]
@@ -218,6 +217,13 @@ class _Canvas:
         self.ops.append(("line", gid, xs, ys, color, lw, ls, zorder))
         self._grow(max(ys))
 
+    def bars(self, x, top, bottom, width, max_value, bars, bar_h, label_size=10.5):
+        """Horizontal bars drawn by ``Axes.barh`` and labelled by ``Axes.bar_label``, on an axes
+        that covers ``x``..``x + width`` across and ``top``..``bottom`` down (inches). ``bars``:
+        (gid, y of the bar's centre, value, colour, hatch, label); ``max_value`` spans ``width``."""
+        self.ops.append(("bars", x, top, bottom, width, max_value, bars, bar_h, label_size))
+        self._grow(bottom)
+
     def marker(self, gid, x, y, marker, size, fc, ec, lw=1.0, zorder=3):
         self.ops.append(("marker", gid, x, y, marker, size, fc, ec, lw, zorder))
         self._grow(y + size / 144)
@@ -264,8 +270,24 @@ class _Canvas:
                     _, gid, x, y, marker, size, fc, ec, lw, z = op
                     ax.add_line(Line2D([x], [y], marker=marker, ms=size, mfc=fc, mec=ec, mew=lw, ls="none",
                                        zorder=z, gid=gid))
+                elif kind == "bars":
+                    self._draw_bars(fig, height, *op[1:])
             fig.draw_without_rendering()
         return fig
+
+    def _draw_bars(self, fig, height, x, top, bottom, width, max_value, bars, bar_h, label_size):
+        # the axes' y runs down in inches, like the canvas; its x is the bars' value scale
+        ax = fig.add_axes((x / self.width, 1 - bottom / height, width / self.width, (bottom - top) / height))
+        ax.set_axis_off()
+        ax.set_ylim(bottom, top)
+        ax.set_xlim(0, max_value or 1)
+        for gid, y, value, colour, hatch, label in bars:
+            container = ax.barh([y], [value], height=bar_h, color=colour, hatch=hatch,
+                                edgecolor=INK if hatch else "none", linewidth=0.8 if hatch else 0)
+            container.patches[0].set_gid(f"bar:{gid}")
+            (text,) = ax.bar_label(container, labels=[label], padding=7, fontsize=label_size, fontweight="bold",
+                                   color=INK, family=FONT)
+            text.set_gid(f"{gid}:value")
 
 
 def _title(canvas: _Canvas, title: str, subtitle: str | None = None, y: float = 0.15) -> float:
@@ -284,7 +306,7 @@ def _tint(hex_colour: str, amount: float = 0.22) -> str:
     return "#{:02x}{:02x}{:02x}".format(*mix)
 
 
-_NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+_NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
 
 
 def _words(n: int) -> str:
@@ -512,15 +534,16 @@ def priority_screen(data_dir=data.DATA_DIR) -> Figure:
 # --------------------------------------------------------------------------- bars
 
 
-def _bar_rows(canvas, y, rows, max_value, *, bar_h=0.32, label_w=None, unit_fmt=None):
+def _bar_rows(canvas, y, rows, max_value, *, bar_h=0.32):
     """Rows of (gid, heading blocks, value or None, colour, hatch, value label, missing label).
 
     Each row: its heading above, then a bar whose length is proportional to the value
-    (one scale for all rows), the value label at the bar's end; a row without a
-    value gets no bar but says so.
+    (one scale for all rows, drawn with ``Axes.barh``), the value label at the bar's end
+    (``Axes.bar_label``); a row without a value gets no bar but says so.
     """
     x0 = 0.3
-    span = canvas.width - x0 - 2.6  # room right of the longest bar for its label
+    span = canvas.width - x0 - 2.6  # the longest bar; room right of it for its label
+    top, bars = y, []
     for gid, heading, value, colour, hatch, value_label, missing in rows:
         y = canvas.blocks(f"{gid}:heading", x0, y, heading, gap=0.02) + 0.06
         if value is None:
@@ -529,12 +552,10 @@ def _bar_rows(canvas, y, rows, max_value, *, bar_h=0.32, label_w=None, unit_fmt=
                         _Block(missing, canvas.width - 1, size=9.5, color=MUTED, fontstyle="italic", ha="left"),
                         va="center")
         else:
-            length = span * value / max_value if max_value else 0
-            canvas.rect(f"bar:{gid}", x0, y, length, bar_h, fc=colour, ec=INK if hatch else "none",
-                        lw=0.8 if hatch else 0, hatch=hatch)
-            canvas.text(f"{gid}:value", x0 + length + 0.1, y + bar_h / 2,
-                        _Block(value_label, 2.5, size=10.5, weight="bold", ha="left"), va="center")
+            bars.append((gid, y + bar_h / 2, value, colour, hatch, value_label))
         y += bar_h + 0.3
+    if bars:
+        canvas.bars(x0, top, y, span, max_value, bars, bar_h)
     return y
 
 
@@ -907,21 +928,3 @@ def glue_figure(name: str, fig: Figure, alt: str = "", display: bool = False) ->
     from myst_nb import glue
 
     glue(name, ChartImage(fig, alt), display=display)
-
-
-def save_all(out_dir, data_dir=data.DATA_DIR) -> list[Path]:
-    """Write every chart as ``<name>.png`` into ``out_dir`` (for review); returns the paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, draw in CHARTS.items():
-        path = out / f"{name}.png"
-        path.write_bytes(style.png_bytes(draw(data_dir)))
-        paths.append(path)
-    return paths
-
-
-def texts(fig: Figure) -> list[str]:
-    """Every non-empty string drawn in a figure (for tests and checks)."""
-    return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")) if t.get_text().strip()]
-

@@ -27,8 +27,8 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 # --- GCJ-02 -------------------------------------------------------------------------
 
@@ -119,14 +119,6 @@ def bd09_to_gcj02(lat: float, lon: float) -> tuple[float, float]:
 def bd09_to_wgs84(lat: float, lon: float) -> tuple[float, float]:
     """BD-09 to WGS-84 (through GCJ-02)."""
     return gcj02_to_wgs84(*bd09_to_gcj02(lat, lon))
-
-
-#: datum name (as written in ``data/places.csv``) -> function to WGS-84
-TO_WGS84: dict[str, Callable[[float, float], tuple[float, float]]] = {
-    "WGS-84": lambda lat, lon: (lat, lon),
-    "GCJ-02": gcj02_to_wgs84,
-    "BD-09": bd09_to_wgs84,
-}
 
 
 # --- distances and circles ----------------------------------------------------------
@@ -232,20 +224,6 @@ def bounds(geometry: dict) -> tuple[tuple[float, float], tuple[float, float]]:
     walk(geometry["coordinates"])
     return (min(lats), min(lons)), (max(lats), max(lons))
 
-
-def point_in_polygon(lat: float, lon: float, geometry: dict) -> bool:
-    """Even-odd test of a point against a GeoJSON (Multi)Polygon."""
-    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    inside = False
-    for rings in polygons:
-        for ring in rings:
-            for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
-                if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
-                    inside = not inside
-    return inside
-
-
-# --- the district boundary ----------------------------------------------------------
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_BOUNDARY = REPO_ROOT.parent / "shared" / "reference" / "shifeng-district-boundary.gcj02.geojson"

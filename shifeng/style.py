@@ -1,8 +1,8 @@
 """The book's one chart style: CJK-capable font, colour-blind-safe colours, print sizes.
 
-Every chart of :mod:`shifeng.charts` is drawn inside :func:`context`, so the style
-never leaks into other code; :func:`apply` sets it globally for a notebook that
-wants it. :func:`png_bytes` renders a figure the same way every time (same input,
+Every chart of :mod:`shifeng.charts` and every print map is drawn inside
+:func:`context`, which applies the style sheet ``book.mplstyle`` (beside this module)
+without leaking it into other code. :func:`png_bytes` renders a figure the same way every time (same input,
 same bytes): fixed DPI, no ``Software`` stamp, no date.
 
 - Font: Noto Sans CJK SC (Debian ``fonts-noto-cjk``) covers Chinese *and* Latin, so
@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import warnings
 from contextlib import contextmanager
+from pathlib import Path
 
 import matplotlib as mpl
 
@@ -72,49 +73,8 @@ DPI = 150
 #: a 64-colour palette looks the same and weighs about a third of full colour
 PALETTE_COLOURS = 64
 
-RC = {
-    "font.family": "sans-serif",
-    "font.sans-serif": [CJK_FONT, "DejaVu Sans"],
-    "font.size": 11,
-    "axes.titlesize": 12,
-    "axes.titleweight": "bold",
-    "axes.labelsize": 11,
-    "xtick.labelsize": 10,
-    "ytick.labelsize": 10,
-    "legend.fontsize": 10,
-    "legend.frameon": False,
-    "figure.titlesize": 13,
-    "figure.titleweight": "bold",
-    "text.color": INK,
-    "axes.labelcolor": INK,
-    "axes.edgecolor": RULE,
-    "xtick.color": INK,
-    "ytick.color": INK,
-    "axes.prop_cycle": mpl.cycler(
-        color=[OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky_blue", "yellow", "black")]
-    ),
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": False,
-    "axes.unicode_minus": False,  # U+2212 is fine in Noto, but keep ASCII minus anyway
-    "figure.facecolor": PAPER,
-    "axes.facecolor": PAPER,
-    "savefig.facecolor": PAPER,
-    "savefig.transparent": False,
-    "figure.dpi": 100,
-    "savefig.dpi": DPI,
-    "figure.constrained_layout.use": False,
-    "svg.hashsalt": "shifeng-beautiful-communities",
-    "svg.fonttype": "path",
-    "pdf.fonttype": 42,
-    "hatch.color": INK,
-    "hatch.linewidth": 0.8,
-}
-
-
-def apply() -> None:
-    """Set the book's chart style globally (for a notebook that draws its own charts)."""
-    mpl.rcParams.update(RC)
+#: the style sheet every chart and static map is drawn with
+STYLE_SHEET = Path(__file__).with_name("book.mplstyle")
 
 
 #: what matplotlib warns when a font has no glyph for a character it then draws as a box
@@ -132,7 +92,7 @@ def context():
     from shifeng import fonts
 
     fonts.require()
-    with mpl.rc_context(RC), warnings.catch_warnings():
+    with mpl.rc_context(fname=STYLE_SHEET), warnings.catch_warnings():
         warnings.filterwarnings("error", message=MISSING_GLYPH)
         yield
 
@@ -161,11 +121,3 @@ def png_bytes(fig, dpi: int = DPI) -> bytes:
     small = io.BytesIO()
     palette.save(small, format="PNG", optimize=True)
     return small.getvalue()
-
-
-def svg_text(fig) -> str:
-    """The figure as SVG, the same text for the same figure (fixed hash salt, no date)."""
-    buffer = io.StringIO()
-    with context():
-        fig.savefig(buffer, format="svg", facecolor=PAPER, metadata={"Date": None})
-    return buffer.getvalue()
