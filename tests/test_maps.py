@@ -6,15 +6,13 @@ Unit tests, no browser: tests/test_maps_browser.py opens the built maps in Chrom
 import base64
 import csv
 import json
-import math
 import re
-from pathlib import Path
 
 import folium
-import pandas as pd
 import pytest
 
-from shifeng import data, fonts, geo, map_assets, maps, style
+from shifeng import data, fonts, geo, maps, style
+from shifeng.ext import map_assets
 
 REPO = data.REPO_ROOT
 SHARED = REPO.parent / "shared" / "reference"
@@ -171,44 +169,13 @@ def test_the_boundary_is_counterclockwise_and_its_area_is_recorded(boundary):
 # --------------------------------------------------------------------------- the places table
 
 
-def test_every_block_has_one_approximate_zone(places):
-    zones = places[places["kind"] == "block_zone"]
-    assert sorted(zones["block_id"]) == sorted(data.load("blocks")["block_id"])
-    assert set(zones["location_quality"]) <= {"approximate", "placeholder"}
-    assert maps.BLOCK_IDS == list(data.load("blocks").sort_values("report_order")["block_id"])
+# The rules that tie places.csv together are the validator's (shifeng.checks.places_problems,
+# tested on broken copies in tests/test_data.py); here, what the present data says.
 
 
-def test_mapped_and_not_mapped_places_are_consistent(places):
-    mapped = places["location_quality"] != "not_mapped"
-    for column in ("lat", "lon", "precision_m"):
-        assert places.loc[mapped, column].notna().all(), column
-        assert places.loc[~mapped, column].isna().all(), column
-    # every mapped place lies within 25 km of the district seat
-    for _, r in places[mapped].iterrows():
-        assert geo.distance_m(27.8748, 113.118, r["lat"], r["lon"]) < 25000, r["place_id"]
-
-
-def test_a_zone_is_centred_on_its_anchor_and_covers_the_anchors_uncertainty(places):
-    by_id = places.set_index("place_id")
-    zones = places[places["anchor_place_id"].notna()]
-    assert len(zones) >= 5
-    for _, z in zones.iterrows():
-        anchor = by_id.loc[z["anchor_place_id"]]
-        assert (z["lat"], z["lon"]) == (anchor["lat"], anchor["lon"]), z["place_id"]
-        assert z["precision_m"] >= anchor["precision_m"], z["place_id"]
-        assert pd.isna(z["datum_as_published"]), "a zone has no published coordinate of its own"
-        assert z["location_quality"] in ("approximate", "placeholder")
-
-
-def test_a_converted_coordinate_is_its_published_value_converted(places):
-    for _, r in places[places["datum_as_published"].notna()].iterrows():
-        numbers = [float(x) for x in re.findall(r"\d+\.\d+", r["value_as_published"])]
-        if r["datum_as_published"] == "BD-09":
-            lon, lat = numbers  # Baidu order, as published
-            assert geo.distance_m(*geo.bd09_to_wgs84(lat, lon), r["lat"], r["lon"]) < 1, r["place_id"]
-        elif r["datum_as_published"].startswith("WGS-84"):
-            lat, lon = numbers
-            assert geo.distance_m(lat, lon, r["lat"], r["lon"]) < 1, r["place_id"]
+def test_only_the_power_plant_outlet_has_a_coordinate(places):
+    located = places[places["action_id"].notna() & (places["location_quality"] != "not_mapped")]
+    assert set(located["action_id"]) == {"power_plant_outlet"}
 
 
 @pytest.mark.skipif(not (SHARED / "places.csv").exists(), reason="needs ../shared/reference/places.csv")
@@ -217,20 +184,6 @@ def test_every_reference_coordinate_is_in_the_places_table(places):
     for row in csv.DictReader((SHARED / "places.csv").open(encoding="utf-8")):
         lat, lon = float(row["lat"]), float(row["lon"])
         assert any(geo.distance_m(lat, lon, a, b) < 5 for a, b in ours), row["Place"]
-
-
-def test_every_pollution_action_is_placed_or_said_to_be_unplaceable(places):
-    actions = set(data.load("pollution_actions")["action_id"])
-    assert set(places["action_id"].dropna()) == actions
-    located = places[places["action_id"].notna() & (places["location_quality"] != "not_mapped")]
-    assert set(located["action_id"]) == {"power_plant_outlet"}  # only the power plant has a coordinate
-
-
-def test_no_unlocated_place_claims_a_precise_quality(places):
-    # a place with no coordinate of its own is never 'cited' or 'weak'
-    own = places["datum_as_published"].notna()
-    assert set(places.loc[~own, "location_quality"]) <= {"approximate", "placeholder", "not_mapped"}
-    assert set(places.loc[own, "location_quality"]) <= {"cited", "weak", "very_weak"}
 
 
 # --------------------------------------------------------------------------- maps drawn from the data
@@ -279,14 +232,14 @@ def test_every_mapped_place_is_drawn_on_the_overview_and_no_unmapped_one(md, pla
     assert drawn == set(places.loc[places["location_quality"] != "not_mapped", "place_id"])
     unmapped = places[places["location_quality"] == "not_mapped"]
     assert spec.not_mapped == list(zip(unmapped["name_zh"], unmapped["name_en"]))
-    legend = maps._legend_html(spec)
+    legend = maps.leaflet.legend_html(spec)
     for name in unmapped["name_zh"]:
         assert maps.esc(name) in legend
 
 
 def test_every_zone_says_approximate_on_the_map_in_the_legend_and_in_its_popup(md):
-    for spec in [maps.overview_spec(md), maps.pollution_spec(md)] + [maps.block_spec(md, b) for b in maps.BLOCK_IDS]:
-        legend = maps._legend_html(spec)
+    for spec in [maps.overview_spec(md), maps.pollution_spec(md)] + [maps.block_spec(md, b) for b in maps.block_ids()]:
+        legend = maps.leaflet.legend_html(spec)
         for zone in spec.zones():
             assert "approximate" in zone.label_lines()[-1]
             assert "Location: approximate" in zone.popup
@@ -298,11 +251,11 @@ def test_every_zone_says_approximate_on_the_map_in_the_legend_and_in_its_popup(m
 
 
 def test_a_block_map_highlights_its_block(md):
-    for block_id in maps.BLOCK_IDS:
+    for block_id in maps.block_ids():
         spec = maps.block_spec(md, block_id)
         emphasised = [s for s in spec.zones() if s.emphasis]
         assert [s.block_id for s in emphasised] == [block_id]
-        assert {s.block_id for s in spec.zones() if not s.emphasis} == set(maps.BLOCK_IDS) - {block_id}
+        assert {s.block_id for s in spec.zones() if not s.emphasis} == set(maps.block_ids()) - {block_id}
         (s, w), (n, e) = spec.bounds
         zone = emphasised[0]
         assert s < zone.lat < n and w < zone.lon < e
@@ -324,7 +277,7 @@ def test_zone_popups_show_names_type_works_and_quote(md):
 def test_the_pollution_map_lists_the_sites_it_cannot_place(md):
     spec = maps.pollution_spec(md)
     assert [s.place_id for s in spec.zones() if s.emphasis] == ["site-power-plant-outlet"]
-    assert {s.block_id for s in spec.zones() if not s.emphasis} == set(maps.BLOCK_IDS)  # faint context
+    assert {s.block_id for s in spec.zones() if not s.emphasis} == set(maps.block_ids())  # faint context
     assert {zh for zh, _ in spec.not_mapped} == {"白石港下河街", "白石港石峰岸线", "龙母河金桂小区区域"}
 
 
@@ -454,7 +407,7 @@ def test_the_picture_shows_the_same_content(md):
 
 def _static_specs(md):
     return [maps.overview_spec(md), maps.pollution_spec(md)] + [
-        maps.block_spec(md, block_id) for block_id in maps.BLOCK_IDS
+        maps.block_spec(md, block_id) for block_id in maps.block_ids()
     ]
 
 

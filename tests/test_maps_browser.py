@@ -16,16 +16,14 @@ a map. Screenshots go to ``tests/_artifacts/maps/``.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from shifeng import map_assets, maps
+from shifeng import maps
+from shifeng.ext import map_assets
 
 pytestmark = pytest.mark.browser
 
@@ -77,7 +75,7 @@ def map_frames(page):
 @pytest.mark.build
 def test_the_map_assets_were_copied_into_the_book(book_html):
     for _, _, _, target in map_assets.ASSETS:
-        assert (book_html / map_assets.OUT_DIR / target).exists(), f"{target}: shifeng.map_assets did not run"
+        assert (book_html / map_assets.OUT_DIR / target).exists(), f"{target}: shifeng.ext.map_assets did not run"
     assert not list((book_html / "_static").rglob("leaflet*.js")), "map assets must not be in _static"
 
 
@@ -99,7 +97,7 @@ def test_every_map_draws_its_boundary_and_zones_offline(book_html, book_server, 
             zones = frame.eval_on_selector_all("path.shifeng-zone", DRAWN_JS)
             drawn = {c.split("shifeng-zone-")[1].split()[0] for c in (z["cls"] for z in zones)}
             if key == "overview":
-                assert drawn == set(maps.BLOCK_IDS), f"{where}: zones drawn: {sorted(drawn)}"
+                assert drawn == set(maps.block_ids()), f"{where}: zones drawn: {sorted(drawn)}"
             elif key.startswith("block-"):
                 assert key.removeprefix("block-") in drawn, f"{where}: its zone is not drawn"
             elif key == "pollution":
@@ -117,28 +115,6 @@ def test_every_map_draws_its_boundary_and_zones_offline(book_html, book_server, 
         problems = offline_log.problems()
         assert not problems, f"{name}:\n  " + "\n  ".join(problems)
     assert checked
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def serve_folder():
-    """Serve a folder on 127.0.0.1 (ephemeral port); returns its base URL."""
-    servers = []
-
-    def serve(folder: Path) -> str:
-        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        servers.append(httpd)
-        return f"http://127.0.0.1:{httpd.server_address[1]}/"
-
-    yield serve
-    for httpd in servers:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def test_a_hostile_name_shows_as_text_and_runs_nothing(browser, serve_folder, tmp_path):

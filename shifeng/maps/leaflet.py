@@ -1,0 +1,297 @@
+"""The interactive map: a :class:`~shifeng.maps.spec.MapSpec` drawn with folium (Leaflet).
+
+:func:`render` gives the folium map and its complete HTML document. The document loads
+Leaflet, jQuery and the district boundary from the book itself (``../_maps/``, copied
+there by :mod:`shifeng.ext.map_assets`), not from a CDN; only the OpenStreetMap tiles
+come from the network. The same spec gives the same HTML (no random element names).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from contextlib import contextmanager
+from functools import lru_cache
+
+import branca.element
+import folium
+
+from shifeng.ext import map_assets
+from shifeng.maps import look
+from shifeng.maps.spec import DATUM_NOTE, QUALITY_WORDS, MapSpec, Shape, _km, esc, short_name, wrap
+
+#: where a chapter page (``book/<name>.html``) finds the files of :mod:`shifeng.ext.map_assets`
+ASSET_BASE = os.environ.get("SHIFENG_MAP_ASSETS", f"../{map_assets.OUT_DIR}/")
+
+_CSS = """
+<style>
+.shifeng-popup{max-height:280px;overflow-y:auto;font:13px/1.35 system-ui,"Noto Sans CJK SC",sans-serif}
+.shifeng-popup h4{font-size:14px;margin:0 0 4px}
+.shifeng-popup p,.shifeng-popup ul{margin:0 0 6px}
+.shifeng-popup ul{padding-left:18px}
+.shifeng-popup blockquote{margin:4px 0;padding-left:8px;border-left:3px solid #999}
+.shifeng-popup .src,.shifeng-popup .pinyin{color:#555;font-size:12px}
+.shifeng-popup .loc{background:#fff4d6;padding:4px 6px}
+.shifeng-label{background:none;border:none}
+.leaflet-pane > svg path.shifeng-precision{pointer-events:none !important}
+.shifeng-label div{position:absolute;left:0;top:0;width:max-content;transform:translate(-50%,-50%);
+  font:600 12px/1.2 system-ui,"Noto Sans CJK SC",sans-serif;color:#1a1a1a;white-space:nowrap;text-align:center;
+  text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}
+.shifeng-label .approx{font-weight:400;font-style:italic}
+.shifeng-legend{background:rgba(255,255,255,.94);padding:6px 9px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);
+  font:11.5px/1.3 system-ui,"Noto Sans CJK SC",sans-serif;max-width:230px;max-height:75vh;overflow-y:auto}
+.shifeng-legend summary{font-weight:600;cursor:pointer}
+.shifeng-legend ul{list-style:none;margin:4px 0;padding:0}
+.shifeng-legend li{margin:2px 0}
+.shifeng-legend .sw{display:inline-block;width:14px;height:10px;margin-right:5px;vertical-align:middle}
+.shifeng-legend .note{color:#444;margin:4px 0 0}
+.shifeng-legend details details summary{font-weight:400;color:#333}
+</style>
+"""
+
+
+@lru_cache(maxsize=1)
+def _book_boundary_text() -> str:
+    return map_assets.boundary_file().read_text(encoding="utf-8")
+
+
+def _book_boundary() -> dict:
+    return json.loads(_book_boundary_text())
+
+
+class _SharedBoundary(branca.element.MacroElement):
+    """The district boundary drawn from ``window.SHIFENG_BOUNDARY`` (``_maps/shifeng/boundary.js``)."""
+
+    _template = branca.element.Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON(window.SHIFENG_BOUNDARY, {
+            className: {{ this.class_json }},
+            style: function () { return {{ this.style_json }}; }
+        }).bindTooltip({{ this.tooltip_json }}, {sticky: true}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, style: dict, tooltip: str):
+        super().__init__()
+        self._name = "SharedBoundary"
+        # JSON strings, so that text from data stays text (bindTooltip sets it as HTML)
+        self.style_json = json.dumps(style)
+        self.class_json = json.dumps(style["className"])
+        self.tooltip_json = json.dumps(esc(tooltip))
+
+
+class _Legend(branca.element.MacroElement):
+    """A Leaflet control holding the legend HTML (passed as a JSON string, not as code)."""
+
+    _template = branca.element.Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "shifeng-legend leaflet-control");
+                div.innerHTML = {{ this.html_json }};
+                // on a narrow map (a phone) the legend starts folded: its summary says "Legend"
+                if ({{ this._parent.get_name() }}.getSize().x < 520) {
+                    div.querySelector("details").open = false;
+                }
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, legend_html: str):
+        super().__init__()
+        self._name = "Legend"
+        # json.dumps escapes quotes; "</" is split so no "</script>" can appear in the page
+        self.html_json = json.dumps(legend_html).replace("</", "<\\/")
+
+
+def legend_html(spec: MapSpec) -> str:
+    rows = [
+        f'<li><span class="sw" style="border:{look.BOUNDARY.css_border(look.BOUNDARY_COLOUR)}"></span>'
+        f"石峰区 Shifeng District boundary</li>"
+    ]
+    for s in spec.zones():
+        if not s.emphasis:
+            continue
+        line = look.zone_line(s.quality, s.emphasis)
+        tag = "approximate, location unknown" if s.quality == "placeholder" else "approximate"
+        rows.append(
+            f'<li class="legend-zone" data-place="{esc(s.place_id)}"><span class="sw" style="background:{s.colour}40;'
+            f'border:{line.css_border(s.colour)}"></span>{esc(s.name_zh)} {esc(short_name(s.name_en))}: <i>{tag}</i></li>'
+        )
+    if any(not s.emphasis for s in spec.zones()):
+        other = "Other blocks" if any(s.emphasis and s.kind == "block_zone" for s in spec.zones()) else "Blocks of 2018"
+        rows.append(
+            f'<li><span class="sw" style="border:{look.ZONE_FAINT.css_border(look.FAINT_COLOUR)}"></span>'
+            f"{other} (grey, <i>approximate</i>)</li>"
+        )
+    if spec.points():
+        rows.append(
+            f'<li><span class="sw" style="border-radius:50%;width:10px;background:{look.POINT_COLOUR}"></span>'
+            "Landmark (dotted ring: its precision)</li>"
+        )
+    more = []
+    if spec.not_mapped:
+        names = "; ".join(f"{esc(zh)} {esc(en)}" for zh, en in spec.not_mapped)
+        more.append(f'<p class="note legend-not-mapped"><b>Not mapped (no coordinate):</b> {names}</p>')
+    more.append(
+        '<p class="note">No source gives the blocks\' coordinates: each zone is drawn around a landmark '
+        "that the sources tie the block to. Click a zone for what was built and the basis of its location.</p>"
+    )
+    more.append(f'<p class="note">{esc(DATUM_NOTE)}</p>')
+    label = f"Not mapped ({len(spec.not_mapped)}) and notes" if spec.not_mapped else "Notes"
+    return (
+        '<details open><summary>Legend</summary><ul>' + "".join(rows) + "</ul>"
+        + f"<details><summary>{label}</summary>" + "".join(more) + "</details></details>"
+    )
+
+
+@contextmanager
+def _stable_ids(key: str):
+    """folium names every element after a random id; name them in order instead (same map, same HTML)."""
+    counter = itertools.count()
+    prefix = "".join(c for c in key if c.isalnum())
+    original = branca.element.Element.__dict__["_generate_id"]
+    branca.element.Element._generate_id = classmethod(lambda cls: f"{prefix}{next(counter):04d}")
+    try:
+        yield
+    finally:
+        branca.element.Element._generate_id = original
+
+
+def _layer_name(sh: Shape) -> str:
+    if sh.kind == "block_zone":
+        return "Blocks of 2018 (approximate zones)" if sh.emphasis else "Other blocks (approximate zones)"
+    if sh.kind == "pollution_site":
+        return "Pollution-control sites (approximate)"
+    return "Landmarks"
+
+
+#: overlay order, bottom to top: points stay clickable above the zones
+_LAYER_ORDER = [
+    "Other blocks (approximate zones)",
+    "Blocks of 2018 (approximate zones)",
+    "Pollution-control sites (approximate)",
+    "Landmarks",
+]
+
+
+def _add_shape(sh: Shape, layer) -> None:
+    popup = folium.Popup(sh.popup, max_width=380)
+    if sh.is_zone:
+        line = look.zone_line(sh.quality, sh.emphasis)
+        folium.Circle(
+            location=[sh.lat, sh.lon],
+            radius=sh.radius_m,
+            color=line.colour or sh.colour,
+            weight=line.width_px,
+            dash_array=line.leaflet_dash(),
+            fill=True,
+            fill_color=sh.colour,
+            fill_opacity=line.fill_opacity,
+            class_name=sh.css_class(),
+            popup=popup,
+            tooltip=folium.Tooltip(f"{esc(sh.name_zh)} {esc(sh.name_en)}: {esc(QUALITY_WORDS[sh.quality])}"),
+        ).add_to(layer)
+        if sh.emphasis:
+            lat, lon = sh.label_position()
+            lines = sh.label_lines()
+            label = f"{esc(lines[0])}<br>" + "<br>".join(esc(x) for x in wrap(lines[1]).split("\n"))
+            label += f'<br><span class="approx">{esc(lines[-1])}</span>'
+            folium.Marker(
+                [lat, lon],
+                icon=folium.DivIcon(html=f"<div>{label}</div>", class_name=f"shifeng-label shifeng-label-{sh.place_id}", icon_size=(0, 0)),
+                interactive=False,
+                keyboard=False,
+            ).add_to(layer)
+        return
+    if sh.show_radius:
+        folium.Circle(
+            location=[sh.lat, sh.lon],
+            radius=sh.radius_m,
+            color=look.PRECISION_RING.colour,
+            weight=look.PRECISION_RING.width_px,
+            dash_array=look.PRECISION_RING.leaflet_dash(),
+            fill=False,
+            class_name=f"shifeng-precision shifeng-precision-{sh.place_id}",
+        ).add_to(layer)
+    folium.CircleMarker(
+        location=[sh.lat, sh.lon],
+        radius=look.POINT_RADIUS_PX,
+        color="#ffffff",
+        weight=1.5,
+        fill=True,
+        fill_color=look.POINT_COLOUR,
+        fill_opacity=1,
+        class_name=sh.css_class(),
+        popup=popup,
+        tooltip=folium.Tooltip(
+            f"{esc(sh.name_zh)} {esc(sh.name_en)} (within {esc(_km(sh.radius_m))}, {esc(QUALITY_WORDS[sh.quality])})"
+        ),
+    ).add_to(layer)
+
+
+def render(spec: MapSpec, asset_base: str = ASSET_BASE) -> tuple[folium.Map, str]:
+    """The interactive map of ``spec`` and its complete HTML document (assets from ``asset_base``).
+
+    The same spec gives the same HTML: folium's random element names are replaced by
+    numbered ones.
+    """
+    (s, w), (n, e) = spec.bounds
+    with _stable_ids(spec.key):
+        fmap = folium.Map(
+            location=[(s + n) / 2, (w + e) / 2],
+            zoom_start=12,
+            tiles=None,
+            control_scale=True,
+            width="100%",
+            height="100%",
+            zoom_snap=0.25,
+            zoom_delta=0.5,
+        )
+        # local copies of folium's scripts and stylesheets (see shifeng.ext.map_assets)
+        fmap.default_js = [(k, map_assets.url(k, asset_base)) for k in map_assets.JS_KEYS]
+        fmap.default_css = [(k, map_assets.url(k, asset_base)) for k in map_assets.CSS_KEYS]
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(fmap)
+        fmap.get_root().header.add_child(branca.element.Element(_CSS), name="shifeng_css")
+
+        boundary = folium.FeatureGroup(name="District boundary (WGS-84)")
+        boundary_style = {
+            "color": look.BOUNDARY.colour, "weight": look.BOUNDARY.width_px, "fill": False, "className": "shifeng-boundary",
+        }
+        boundary_tip = f"{spec.boundary['properties'].get('name_zh', '')} Shifeng District boundary"
+        if spec.boundary == _book_boundary():
+            # the book's boundary: read from the one script every map shares (map_assets)
+            fmap.default_js.append((map_assets.BOUNDARY_KEY, map_assets.url(map_assets.BOUNDARY_KEY, asset_base)))
+            boundary.add_child(_SharedBoundary(boundary_style, boundary_tip))
+        else:  # any other boundary (a test's, say) is drawn from the map's own copy
+            folium.GeoJson(
+                spec.boundary,
+                style_function=lambda _: boundary_style,
+                tooltip=folium.Tooltip(esc(boundary_tip)),
+            ).add_to(boundary)
+        boundary.add_to(fmap)
+
+        groups = {name: folium.FeatureGroup(name=name) for name in _LAYER_ORDER}
+        for sh in spec.shapes:
+            _add_shape(sh, groups[_layer_name(sh)])
+        for layer in groups.values():
+            if layer._children:
+                layer.add_to(fmap)
+        folium.LayerControl(collapsed=True).add_to(fmap)
+        fmap.add_child(_Legend(legend_html(spec)))
+        fmap.fit_bounds([list(spec.bounds[0]), list(spec.bounds[1])])
+        document = fmap.get_root().render()
+    return fmap, document
+
+
