@@ -18,7 +18,7 @@ ifneq ($(strip $(SOURCE_DATE_EPOCH)),)
 export SOURCE_DATE_EPOCH
 endif
 
-.PHONY: help venv data book test clean
+.PHONY: help venv data book site test clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -45,22 +45,31 @@ VALIDATE := $(PY) -m shifeng.validate --fingerprint
 PREPARE := $(PY) -m shifeng.fonts; fingerprint=$$($(VALIDATE)); $(PY) -m shifeng.buildcache $(OUT)
 FORGET := { rm -f $(OUT)/_build/.inputs-hash; exit 1; }
 
+# PDFS: a folder of PDFs for the HTML to link (make site sets it); empty: the HTML links none
+PDFS ?=
+
 book: venv  ## build the HTML book into _build/html (strict: any warning, cell error or stderr fails)
 	$(SYSTEM_DEPS) build
 	$(PREPARE); \
-	SHIFENG_DATA_VALIDATED=$$fingerprint $(VENV)/bin/jupyter-book build . --path-output $(OUT) $(JB_FLAGS) || $(FORGET)
+	SHIFENG_PDFS=$(PDFS) SHIFENG_DATA_VALIDATED=$$fingerprint \
+	$(VENV)/bin/jupyter-book build . --path-output $(OUT) $(JB_FLAGS) || $(FORGET)
 
-# Under `make test` a missing report is an error, not a warning (for its `book` step too).
+site: pdf  ## what is published: the PDFs (make pdf), then the HTML book linking them
+	$(MAKE) --no-print-directory book OUT=$(OUT) PDFS=$(abspath $(OUT))/_build/pdf
+
+# Under `make test` a missing report is an error, not a warning (for its build steps
+# too), and so is a missing PDF in the PDF tests.
 test: export SHIFENG_REQUIRE_REPORT := 1
-test: book  ## build the book, then run every test
+test: export SHIFENG_REQUIRE_PDF := 1
+test: site  ## build what is published (make site), then lint and run every test
 	$(SYSTEM_DEPS) test
+	$(VENV)/bin/ruff check shifeng tests scripts
 	$(PY) -m pytest
 
 clean:  ## remove the built book and the execution cache
 	rm -rf $(OUT)/_build
 
-# The print edition. Run it before `make book`: the HTML links the PDFs it finds in
-# _build/pdf (a chapter's handout in its download menu, the book on the landing page).
+# The print edition: _build/pdf. `make site` links it into the HTML.
 .PHONY: pdf
 
 pdf: venv  ## build the book as PDF (_build/pdf/book.pdf) and a PDF handout per chapter (_build/pdf/chapters/)

@@ -191,13 +191,13 @@ def loaded_files(html_root: Path, pages: list[str]) -> tuple[dict[str, set[str]]
                 seen: set[str] = set()
                 tile_count = [0]
 
-                def route(route):
+                def route(route, tile_count=tile_count):
                     host = urlsplit(route.request.url).hostname or ""
                     if host == TILE_HOST or host.endswith("." + TILE_HOST):
                         tile_count[0] += 1
                     route.abort()
 
-                def on_response(response):
+                def on_response(response, seen=seen):
                     parts = urlsplit(response.url)
                     if parts.hostname == "127.0.0.1" and response.ok:
                         seen.add(unquote(parts.path).lstrip("/") or "index.html")
@@ -220,7 +220,7 @@ def loaded_files(html_root: Path, pages: list[str]) -> tuple[dict[str, set[str]]
     return loads, tiles
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def sizes(path: Path) -> tuple[int, int]:
     data = path.read_bytes()
     return len(data), len(gzip.compress(data, compresslevel=6, mtime=0))

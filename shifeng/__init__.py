@@ -5,5 +5,5 @@
 - :mod:`shifeng.maps` (datum transform and areas in :mod:`shifeng.geo`): the folium maps and their print images.
 - :mod:`shifeng.bib`, :mod:`shifeng.glossary`: ``references.bib`` and ``book/glossary.md``, generated from the data.
 - :mod:`shifeng.buildcache`, :mod:`shifeng.validate`: steps of ``make book`` and ``make pdf``.
-- Sphinx extensions: :mod:`shifeng.map_assets`, :mod:`shifeng.html_fixes`, :mod:`shifeng.downloads`, :mod:`shifeng.pdf`.
+- Sphinx extensions: :mod:`shifeng.ext.map_assets`, :mod:`shifeng.ext.html_fixes`, :mod:`shifeng.ext.downloads`, :mod:`shifeng.pdf`.
 """

@@ -5,7 +5,6 @@ sphinxcontrib-bibtex reads is derived from it (a test checks they agree).
 """
 
 import sys
-from pathlib import Path
 
 from shifeng.data import REPO_ROOT, load
 

@@ -12,6 +12,8 @@ field properties in the ``shifeng:`` namespace, and checked here:
   Changing a figure without changing the words it rests on is an error.
 - ``"shifeng:partialDate": true``: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, and a real
   date (no 2014-13-45).
+- ``"shifeng:quoteMarks": {"<value>": "<words>", ...}``: a coded value that the quotation
+  must bear out, such as ``first_claim`` ``national``, whose quote must say 全国首个.
 
 And for every table: no text cell made only of spaces (a blank quote is no quote), at
 least one record (the book's figures come from the tables), and a file that is UTF-8
@@ -33,6 +35,7 @@ import frictionless
 VERBATIM = "shifeng:verbatim"
 IN_QUOTE = "shifeng:inQuote"
 PARTIAL_DATE = "shifeng:partialDate"
+QUOTE_MARKS = "shifeng:quoteMarks"
 
 
 def squash(text: str) -> str:
@@ -131,10 +134,9 @@ def number_in_text(n: int, text: str) -> bool:
     for form in digit_forms:
         if re.search(rf"(?<!\d)(?<!\d[.,]){re.escape(form)}(?!\d|[.,]\d)", text):
             return True
-    for form in chinese_numerals(n):
-        if re.search(rf"(?<![{_NUMERAL_CHARS}]){form}(?![{_NUMERAL_CHARS}])", text):
-            return True
-    return False
+    return any(
+        re.search(rf"(?<![{_NUMERAL_CHARS}]){form}(?![{_NUMERAL_CHARS}])", text) for form in chinese_numerals(n)
+    )
 
 
 # --------------------------------------------------------------------------- row checks
@@ -162,6 +164,7 @@ class BookRules(frictionless.Check):
         self._verbatim = [f.name for f in schema.fields if f.to_descriptor().get(VERBATIM)]
         self._counts = [(f.name, f.to_descriptor()[IN_QUOTE]) for f in schema.fields if f.to_descriptor().get(IN_QUOTE)]
         self._dates = [f.name for f in schema.fields if f.to_descriptor().get(PARTIAL_DATE)]
+        self._marks = {f.name: f.to_descriptor()[QUOTE_MARKS] for f in schema.fields if f.to_descriptor().get(QUOTE_MARKS)}
         self._report_id = report_id
         self._report = report_text
         self._report_name = report_name
@@ -187,7 +190,98 @@ class BookRules(frictionless.Check):
                     f"the count {value} does not appear in its {quote_field!r} (in digits or Chinese numerals): "
                     f"{quote[:40]!r}",
                 )
+        for name, marks in self._marks.items():
+            value, quote = row.get(name), row.get("quote") or ""
+            if value in marks and marks[value] not in quote:
+                yield self._error(row, name, f"{value!r} needs the words {marks[value]!r} in the quote: {quote[:40]!r}")
         for name in self._dates:
             value = row.get(name)
             if value and not _real_partial_date(value):
                 yield self._error(row, name, f"{value!r} is not a real date written YYYY, YYYY-MM or YYYY-MM-DD")
+
+
+# --------------------------------------------------------------------------- the places table
+
+#: how far from the district's own coordinate a mapped place may lie
+PLACES_RADIUS_M = 25_000
+DISTRICT_PLACE = "district-seat"
+
+
+def places_problems(places, blocks, actions, label: str = "data/places.csv") -> list[str]:
+    """The rules that tie ``places.csv`` to itself and to the other tables, one message per
+    broken rule, naming the row (the CSV line) and the field.
+
+    - every block has exactly one zone (``kind`` block_zone), whose quality is
+      ``approximate`` or ``placeholder``;
+    - a place is mapped (any quality but ``not_mapped``) exactly when it has ``lat``,
+      ``lon`` and ``precision_m``, and a mapped place lies within 25 km of the district;
+    - a zone drawn around an anchor has the anchor's centre, a radius at least the
+      anchor's precision, no published coordinate of its own, and an approximate quality;
+    - a published coordinate, converted to WGS-84, is the recorded one (within 1 m);
+    - a place with no published coordinate never claims a cited or weak one, and one
+      with a published coordinate is graded cited, weak or very weak;
+    - every pollution action has a row (mapped or said to be unmappable).
+    """
+    import pandas as pd
+
+    from shifeng import geo
+
+    problems = []
+    rows = {pid: i + 2 for i, pid in enumerate(places["place_id"])}  # CSV line of each record
+
+    def say(place_id, field, note):
+        problems.append(f"{label}, row {rows[place_id]}, field '{field}': places-rule: {note}")
+
+    by_id = places.set_index("place_id")
+    zones = places[places["kind"] == "block_zone"]
+    for block_id in blocks["block_id"]:
+        own = zones[zones["block_id"] == block_id]
+        if len(own) != 1:
+            problems.append(f"{label}: places-rule: block {block_id!r} has {len(own)} zones (kind block_zone), not one")
+    for z in zones.itertuples():
+        if z.location_quality not in ("approximate", "placeholder"):
+            say(z.place_id, "location_quality", f"a block's zone is approximate or a placeholder, not {z.location_quality!r}")
+    seat = by_id.loc[DISTRICT_PLACE] if DISTRICT_PLACE in by_id.index else None
+    for p in places.itertuples():
+        mapped = p.location_quality != "not_mapped"
+        for field in ("lat", "lon", "precision_m"):
+            value = getattr(p, field)
+            if mapped and pd.isna(value):
+                say(p.place_id, field, f"a mapped place ({p.location_quality}) needs {field}")
+            if not mapped and not pd.isna(value):
+                say(p.place_id, field, f"a place that is not mapped has no {field}")
+        if mapped and seat is not None and not pd.isna(p.lat) and not pd.isna(p.lon):
+            away = geo.distance_m(seat["lat"], seat["lon"], p.lat, p.lon)
+            if away > PLACES_RADIUS_M:
+                say(p.place_id, "lat", f"{away / 1000:.0f} km from the district: more than {PLACES_RADIUS_M // 1000} km")
+        published = isinstance(p.datum_as_published, str)
+        if isinstance(p.anchor_place_id, str) and p.anchor_place_id in by_id.index:
+            anchor = by_id.loc[p.anchor_place_id]
+            if (p.lat, p.lon) != (anchor["lat"], anchor["lon"]):
+                say(p.place_id, "lat", f"a zone is centred on its anchor {p.anchor_place_id!r}")
+            if not pd.isna(p.precision_m) and p.precision_m < anchor["precision_m"]:
+                say(p.place_id, "precision_m", f"a zone is at least as wide as its anchor's precision ({anchor['precision_m']} m)")
+            if published:
+                say(p.place_id, "datum_as_published", "a zone around an anchor has no published coordinate of its own")
+            if p.location_quality not in ("approximate", "placeholder"):
+                say(p.place_id, "location_quality", "a zone around an anchor is approximate or a placeholder")
+        if published:
+            numbers = [float(x) for x in re.findall(r"\d+\.\d+", p.value_as_published or "")]
+            if len(numbers) != 2:
+                say(p.place_id, "value_as_published", "a published coordinate holds two numbers")
+            elif p.datum_as_published == "BD-09" or p.datum_as_published.startswith("WGS-84"):
+                if p.datum_as_published == "BD-09":
+                    lon, lat = numbers  # Baidu's order, as published
+                    lat, lon = geo.bd09_to_wgs84(lat, lon)
+                else:
+                    lat, lon = numbers
+                if geo.distance_m(lat, lon, p.lat, p.lon) > 1:
+                    say(p.place_id, "lat", f"the published {p.datum_as_published} coordinate, converted, is not the recorded one")
+            if p.location_quality not in ("cited", "weak", "very_weak"):
+                say(p.place_id, "location_quality", "a published coordinate is graded cited, weak or very_weak")
+        elif p.location_quality in ("cited", "weak", "very_weak"):
+            say(p.place_id, "location_quality", "a place with no published coordinate cannot be cited, weak or very_weak")
+    missing = sorted(set(actions["action_id"]) - set(places["action_id"].dropna()))
+    if missing:
+        problems.append(f"{label}: places-rule: pollution actions with no row (mapped or not): {', '.join(missing)}")
+    return problems

@@ -15,7 +15,7 @@ font with the same message instead of drawing boxes.
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 #: font family -> the Debian package that provides it
@@ -97,7 +97,7 @@ def check(rebuild_stale_cache: bool = True, say=print) -> None:
             raise FontMissing(found)
 
 
-@lru_cache(maxsize=None)
+@cache
 def require() -> None:
     """:func:`check` once per process, without touching the cache (for code that draws)."""
     check(rebuild_stale_cache=False)

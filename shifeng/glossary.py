@@ -15,7 +15,6 @@ from __future__ import annotations
 import sys
 import unicodedata
 from itertools import groupby
-from pathlib import Path
 
 from shifeng.data import REPO_ROOT, load
 

@@ -6,7 +6,7 @@ Makefile passes it to the build so that notebooks do not validate the same files
 
 Without the report (``../shared/sources/`` or ``$SHIFENG_SOURCES``) the quotes cannot be
 checked. A reader building the book gets a warning, and the landing page says the quotes
-were not checked (:mod:`shifeng.evidence`); under ``make test`` (which sets
+were not checked (:mod:`shifeng.ext.evidence`); under ``make test`` (which sets
 ``SHIFENG_REQUIRE_REPORT``) and in CI (``CI`` set) it is an error.
 """
 

@@ -5,7 +5,9 @@
   book (every ``*.html`` outside the ``_static``/``_sources``/``_maps``... folders), so a
   new chapter is tested without editing any test.
 - ``book_server``: the built book served by ``http.server`` on 127.0.0.1 (ephemeral
-  port, one per session); its value is the base URL, ending in ``/``.
+  port, one per session); its value is the base URL, ending in ``/``. ``serve_folder``
+  serves any other folder the same way, for one test.
+- the table of contents is read by :mod:`shifeng.toc`, in the tests as in the book.
 - ``browser``: Debian's Chromium driven by Playwright (one per session). Playwright's
   sync API allows one instance per thread: a test module that needs a browser should
   use this fixture rather than start its own.
@@ -97,20 +99,43 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def serve(folder: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
+    """Serve ``folder`` over real HTTP on 127.0.0.1 (an ephemeral port): its base URL and the server."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name=f"serve-{folder.name}", daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
+def _stop(server) -> None:
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.fixture(scope="session")
 def book_server(book_html):
     """Base URL (``http://127.0.0.1:<port>/``) of the built book, served over real HTTP."""
-    handler = functools.partial(_QuietHandler, directory=str(book_html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="book-server", daemon=True)
-    thread.start()
+    url, server = serve(book_html)
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield url
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+        _stop(server)
+
+
+@pytest.fixture
+def serve_folder():
+    """Serve any folder for one test: ``serve_folder(path)`` returns its base URL."""
+    servers = []
+
+    def start(folder: Path) -> str:
+        url, server = serve(folder)
+        servers.append(server)
+        return url
+
+    yield start
+    for server in servers:
+        _stop(server)
 
 
 # --- the browser ---------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Its one page is a MyST notebook whose cells are hidden (``remove-cell``); one of them
 warns. myst-nb alone would build it without a word (it never renders a removed cell);
-with :mod:`shifeng.cell_outputs` the build logs the page, the cell and the text.
+with :mod:`shifeng.ext.cell_outputs` the build logs the page, the cell and the text.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import textwrap
 
-import pytest
 from sphinx.testing.util import SphinxTestApp
 
 NOTEBOOK_HEADER = """\
@@ -62,14 +61,14 @@ def test_myst_nb_alone_does_not_see_a_hidden_cell_warn(tmp_path):
 
 
 def test_a_warning_in_a_removed_cell_names_the_page_the_cell_and_the_text(tmp_path):
-    logged = build(tmp_path, PLANTED, ["myst_nb", "shifeng.cell_outputs"])
+    logged = build(tmp_path, PLANTED, ["myst_nb", "shifeng.ext.cell_outputs"])
     assert "index" in logged and "code cell 2 (tags: remove-cell)" in logged
     assert "printed to stderr" in logged and "UserWarning: planted in a hidden cell" in logged
 
 
 def test_stderr_of_a_visible_cell_and_a_clean_page(tmp_path):
     noisy = build(tmp_path / "a", cell("import sys; print('to stderr', file=sys.stderr)", "[remove-input]"),
-                  ["myst_nb", "shifeng.cell_outputs"])
+                  ["myst_nb", "shifeng.ext.cell_outputs"])
     assert "code cell 1 (tags: remove-input)" in noisy and "to stderr" in noisy
-    clean = build(tmp_path / "b", cell("print('to stdout')"), ["myst_nb", "shifeng.cell_outputs"])
+    clean = build(tmp_path / "b", cell("print('to stdout')"), ["myst_nb", "shifeng.ext.cell_outputs"])
     assert "cell" not in clean

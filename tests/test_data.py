@@ -5,7 +5,6 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -56,7 +55,9 @@ def test_every_table_loads_with_its_schema_types():
 
 
 def test_the_report_figures_are_recorded():
-    facts = data.facts()
+    from shifeng.facts import all_facts
+
+    facts = all_facts()
     assert (facts["subdistricts"], facts["communities"], facts["blocks"]) == (5, 33, 6)
     assert facts["blocks_started_2018"] == len(data.load("blocks")) == 4
     assert [facts[f"projects_{k}"] for k in ("living_environment", "grassroots_governance", "public_services")] == [40, 12, 8]
@@ -194,12 +195,32 @@ def test_without_the_report_a_reader_gets_a_warning_and_tests_an_error(tmp_path)
 
 
 def test_the_landing_page_says_whether_the_quotes_were_checked(monkeypatch, tmp_path):
-    from shifeng import evidence
+    from shifeng.ext import evidence
 
     assert "quotation in its data was checked" in evidence.quote_check_note() or not data.report_path().exists()
     monkeypatch.setenv("SHIFENG_SOURCES", str(tmp_path))
     note = evidence.quote_check_note()
     assert note.startswith("```{warning}") and "**not** checked" in note
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    # a block with a second zone
+    ("zone-tianxin,block_zone,田心街区,Tianxin block,tianxin,", "zone-tianxin,block_zone,田心街区,Tianxin block,jingkan,",
+     "block 'tianxin' has 0 zones"),
+    # a zone moved off its anchor
+    ("tianxin,,27.89998,113.123854,2500", "tianxin,,27.91,113.123854,2500", "row 10, field 'lat': places-rule: a zone is centred"),
+    # a zone narrower than its anchor's precision
+    ("tianxin,,27.89998,113.123854,2500", "tianxin,,27.89998,113.123854,200", "row 10, field 'precision_m'"),
+    # a published coordinate that does not convert to the recorded one
+    ("27.89998,113.123854,300,weak,BD-09", "27.8999,113.123854,300,weak,BD-09", "row 5, field 'lat': places-rule: the published BD-09"),
+    # a place with a published coordinate graded approximate
+    ("300,weak,BD-09", "300,approximate,BD-09", "row 5, field 'location_quality'"),
+    # a mapped place without its radius
+    ("tianxin,,27.89998,113.123854,2500,", "tianxin,,27.89998,113.123854,,", "row 10, field 'precision_m': places-rule: a mapped place"),
+])
+def test_a_broken_places_rule_names_the_row_and_field(broken, old, new, expected):
+    problems = problems_of(broken("places.csv", old, new))
+    assert any(expected in p for p in problems), problems
 
 
 def test_unknown_source_id(broken):

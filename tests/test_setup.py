@@ -104,7 +104,7 @@ def test_a_changed_environment_drops_the_execution_cache(tmp_path, monkeypatch, 
     assert all((build / name / "stale").exists() for name in buildcache.STALE)
     real = buildcache.environment
     if change == "a package version":
-        monkeypatch.setattr(buildcache, "environment", lambda: [l.replace("matplotlib==", "matplotlib==0.") for l in real()])
+        monkeypatch.setattr(buildcache, "environment", lambda: [line.replace("matplotlib==", "matplotlib==0.") for line in real()])
     else:
         monkeypatch.setattr(buildcache, "resolved_fonts", lambda: ["Noto Sans CJK SC: not found"])
     assert buildcache.main([str(tmp_path)]) == 0

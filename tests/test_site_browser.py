@@ -14,7 +14,8 @@ from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
-import yaml
+
+from shifeng import toc
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -29,20 +30,7 @@ SEARCH_TERMS = [("石峰区", "index.html"), ("Zhuzhou", "index.html")]
 
 def toc_order() -> list[str]:
     """Pages in reading order per _toc.yml, as built paths ("book/01-context.html")."""
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
-    order = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                order.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    walk(toc.get("sections"))
-    return [f"{name}.html" for name in order]
+    return [f"{name}.html" for name in toc.docnames()]
 
 
 def page_path(url: str, base: str) -> str:

@@ -13,7 +13,7 @@ run offline. ``make linkcheck`` checks them and only prints a report.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -64,7 +64,7 @@ def urls_of(soup: BeautifulSoup):
                     yield name, attribute, value.strip()
 
 
-@lru_cache(maxsize=None)
+@cache
 def anchors_of(path: Path) -> frozenset[str]:
     soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
     ids = {tag["id"] for tag in soup.find_all(id=True)}
@@ -108,8 +108,8 @@ def broken_links(html_root: Path, page: str, html: str, where: str, check_anchor
         if not target.is_file():
             problems.append(f"{where}: <{name} {attribute}={url!r}>: {target.relative_to(html_root)} does not exist")
             continue
-        if check_anchors and name in ("a", "area") and fragment not in BUILTIN_FRAGMENTS and target.suffix == ".html":
-            if fragment not in anchors_of(target):
+        if (check_anchors and name in ("a", "area") and fragment not in BUILTIN_FRAGMENTS and target.suffix == ".html"
+                and fragment not in anchors_of(target)):
                 problems.append(f"{where}: <a href={url!r}>: no id {fragment!r} in {target.relative_to(html_root)}")
     # a map is an <iframe srcdoc>: its relative URLs resolve against this page; its own
     # "#" links belong to the map's controls, not to the book
