@@ -72,3 +72,31 @@ def test_stderr_of_a_visible_cell_and_a_clean_page(tmp_path):
     assert "code cell 1 (tags: remove-input)" in noisy and "to stderr" in noisy
     clean = build(tmp_path / "b", cell("print('to stdout')"), ["myst_nb", "shifeng.ext.cell_outputs"])
     assert "cell" not in clean
+
+
+def test_a_page_read_again_from_the_cache_keeps_its_outputs_and_its_check(tmp_path):
+    """myst-nb writes a cached page's notebook without its outputs; the extension restores them,
+    so the second build still sees the warning, and the notebook offered for download is whole."""
+    import nbformat
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        "extensions = ['myst_nb', 'shifeng.ext.cell_outputs']\nnb_execution_mode = 'cache'\n"
+        "source_suffix = {'.rst': 'restructuredtext', '.md': 'myst-nb'}\n",
+        encoding="utf-8",
+    )
+    page = NOTEBOOK_HEADER + cell("print('shown')", "[remove-input]") + PLANTED
+    logs = []
+    for text in ("First version.", "Second version: the prose changed, the code did not."):
+        (src / "index.md").write_text(page + f"\n{text}\n", encoding="utf-8")
+        warnings = io.StringIO()
+        app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "_build", status=io.StringIO(), warning=warnings)
+        try:
+            app.build()
+        finally:
+            app.cleanup()
+        logs.append(warnings.getvalue())
+    assert all("planted in a hidden cell" in log for log in logs), logs[1]
+    executed = nbformat.read(tmp_path / "_build" / "jupyter_execute" / "index.ipynb", as_version=4)
+    assert executed.cells[1].outputs and "shown" in executed.cells[1].outputs[0]["text"]

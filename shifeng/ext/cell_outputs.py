@@ -12,6 +12,13 @@ page, the cell and the text.
 Every page is checked in every build, not only the pages read again: a page that
 failed and was cached stays failed until it is fixed.
 
+It also mends what myst-nb writes there. When a page is read again and its outputs come
+from the execution cache, myst-nb writes the notebook *without* them (it writes the
+notebook it read, not the one it merged with the cache), so the notebook a reader
+downloads and the outputs checked here would depend on whether the page was executed in
+this build. The outputs are taken from the cache again (jupyter-cache's
+``merge_match_into_notebook``) and the notebook is written whole.
+
 Register it in ``_config.yml``::
 
     sphinx:
@@ -63,12 +70,33 @@ def executed_notebook(app, docname: str) -> Path:
     return Path(app.outdir).parent / OUTPUT_FOLDER / f"{docname}.ipynb"
 
 
+def _cache(app):
+    from jupyter_cache import get_cache
+
+    folder = app.config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache"
+    return get_cache(str(folder)) if Path(folder).is_dir() else None
+
+
+def with_cached_outputs(app, path: Path):
+    """The executed notebook at ``path``, its outputs restored from the cache (and written) if myst-nb left them out."""
+    notebook = nbformat.read(path, as_version=4)
+    if app.config.nb_execution_mode != "cache" or (cache := _cache(app)) is None:
+        return notebook
+    try:
+        _, merged = cache.merge_match_into_notebook(notebook)
+    except KeyError:  # not in the cache: it was executed in this build, outputs and all
+        return notebook
+    if merged != notebook:
+        path.write_text(nbformat.writes(merged), encoding="utf-8")
+    return merged
+
+
 def check_all(app, env) -> None:
     for docname in sorted(env.found_docs):
         path = executed_notebook(app, docname)
         if not path.is_file():
             continue
-        for problem in problems(nbformat.read(path, as_version=4)):
+        for problem in problems(with_cached_outputs(app, path)):
             logger.warning(
                 f"{problem} (every cell's output is checked, hidden cells too: fix the cause, do not hide it)",
                 location=docname,
