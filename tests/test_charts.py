@@ -31,6 +31,7 @@ import pytest
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 from matplotlib.text import Text
 from PIL import Image
+from sphinx_books import NOTEBOOK
 
 from shifeng import charts, data, facts, style
 
@@ -393,18 +394,7 @@ def test_chart_image_bundle(figures):
     assert bundle["text/plain"] == "A bar chart"
 
 
-PAGE = '''\
----
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
+PAGE = NOTEBOOK + '''
 # Charts
 
 ```{code-cell} ipython3

@@ -7,60 +7,15 @@ by :class:`sphinx.testing.util.SphinxTestApp`, and the test reads what the build
 
 from __future__ import annotations
 
-import io
 import json
-import textwrap
 from pathlib import Path
 
 import nbformat
 import pytest
 from sphinx.errors import ExtensionError
-from sphinx.testing.util import SphinxTestApp
+from sphinx_books import NOTEBOOK, tiny_book
 
 from shifeng.ext import downloads, html_fixes, map_assets
-
-NOTEBOOK = """\
----
-jupytext:
-  text_representation:
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-"""
-
-
-#: every tiny book names its parsers: Sphinx's default ``source_suffix`` is one dict that
-#: the extensions of one build change in place, and the next build in the process sees it
-SUFFIXES = {
-    "myst_nb": {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"},
-    "myst_parser": {".rst": "restructuredtext", ".md": "markdown"},
-}
-
-
-def tiny_book(root: Path, pages: dict[str, str], conf: str, builder: str = "html", toc: str | None = None):
-    """Build ``pages`` (name -> source) with ``conf`` (the body of conf.py); returns (outdir, warnings)."""
-    src = root / "src"
-    src.mkdir(parents=True)
-    parser = "myst_nb" if '"myst_nb"' in conf else "myst_parser" if '"myst_parser"' in conf else None
-    suffix = f"source_suffix = {SUFFIXES[parser]!r}\n" if parser else "source_suffix = {'.rst': 'restructuredtext'}\n"
-    (src / "conf.py").write_text(textwrap.dedent(conf) + suffix, encoding="utf-8")
-    for name, text in pages.items():
-        path = src / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    if toc:
-        (src / "_toc.yml").write_text(textwrap.dedent(toc), encoding="utf-8")
-    warnings = io.StringIO()
-    app = SphinxTestApp(builder, srcdir=src, builddir=root / "_build", status=io.StringIO(), warning=warnings)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return Path(app.outdir), warnings.getvalue()
-
 
 # --- evidence: the landing page says whether the quotes were checked ---------------------
 

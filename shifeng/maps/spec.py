@@ -368,17 +368,8 @@ def block_spec(md: MapData, block_id: str) -> MapSpec:
         f"boundary and the other blocks' zones faint."
         + (f" Not mapped for lack of coordinates: {', '.join(n for n, _ in not_mapped)}." if not_mapped else "")
     )
-    return MapSpec(
-        key=f"block-{block_id}",
-        title=f"{block['name_zh']} {block['name_en']} (approximate zone)",
-        alt=alt,
-        boundary=md.boundary,
-        shapes=shapes,
-        bounds=focus,
-        not_mapped=not_mapped,
-        height_px=480,
-        locator=True,
-    )
+    return _focused(md, f"block-{block_id}", f"{block['name_zh']} {block['name_en']} (approximate zone)", alt,
+                    shapes, focus, not_mapped)
 
 
 def pollution_spec(md: MapData) -> MapSpec:
@@ -401,16 +392,12 @@ def pollution_spec(md: MapData) -> MapSpec:
         f"{', '.join(r['name_zh'] + ' (' + r['name_en'] + ')' for _, r in mapped.iterrows())}, as approximate zones. "
         f"Not mapped for lack of coordinates: {', '.join(n for n, _ in not_mapped)}."
     )
-    return MapSpec(
-        key="pollution",
-        title="Pollution-control sites that can be located",
-        alt=alt,
-        boundary=md.boundary,
-        shapes=shapes,
-        bounds=focus,
-        not_mapped=not_mapped,
-        height_px=480,
-        locator=True,
-    )
+    return _focused(md, "pollution", "Pollution-control sites that can be located", alt, shapes, focus, not_mapped)
+
+
+def _focused(md: MapData, key: str, title: str, alt: str, shapes: list[Shape], bounds, not_mapped) -> MapSpec:
+    """A map of part of the district, with an inset locating it in the whole."""
+    return MapSpec(key=key, title=title, alt=alt, boundary=md.boundary, shapes=shapes, bounds=bounds,
+                   not_mapped=not_mapped, height_px=480, locator=True)
 
 
