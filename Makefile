@@ -45,6 +45,10 @@ VALIDATE := $(PY) -m shifeng.validate --fingerprint
 PREPARE := $(PY) -m shifeng.fonts; fingerprint=$$($(VALIDATE)); $(PY) -m shifeng.buildcache $(OUT)
 FORGET := { rm -f $(OUT)/_build/.inputs-hash; exit 1; }
 
+# The build and its notebook kernels know they are the book's build (shifeng/runtime.py):
+# strict fonts, figures glued and not shown in place, the maps' scripts from the book.
+export SHIFENG_BOOK_BUILD := 1
+
 # PDFS: a folder of PDFs for the HTML to link (make site sets it); empty: the HTML links none
 PDFS ?=
 

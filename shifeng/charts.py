@@ -917,14 +917,17 @@ class ChartImage:
         }
 
 
-def glue_figure(name: str, fig: Figure, alt: str = "", display: bool = False) -> None:
+def glue_figure(name: str, fig: Figure, alt: str = "", display: bool | None = None) -> None:
     """Glue a chart under ``name`` for a ``{glue:figure}`` directive (numbered, captioned, with ``:alt:``).
 
     The PNG is rendered deterministically (:func:`shifeng.style.png_bytes`): the same
     data gives the same image file, whose name is its hash. ``alt`` is only the
-    plain-text fallback; the page's ``:alt:`` option is what HTML shows. Returns
-    nothing, so the call can end a cell without showing the chart a second time.
+    plain-text fallback; the page's ``:alt:`` option is what HTML shows. In the book's
+    build the chart is shown only where the page's figure is; in a reader's notebook
+    (``display`` None: see :mod:`shifeng.runtime`) it is shown here too.
     """
     from myst_nb import glue
 
-    glue(name, ChartImage(fig, alt), display=display)
+    from shifeng import runtime
+
+    glue(name, ChartImage(fig, alt), display=not runtime.in_book_build() if display is None else display)

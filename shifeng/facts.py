@@ -221,7 +221,8 @@ def _all(data_dir: Path) -> dict[str, Value]:
             if name in values:
                 raise FactError(f"the fact {name!r} is computed twice ({topic.__name__} and earlier)")
             values[name] = value
-    values.update(reading_times())
+    if toc.TOC_FILE.is_file():  # the book's own reading times (a reader's notebook has no table of contents)
+        values.update(reading_times())
     return values
 
 

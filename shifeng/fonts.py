@@ -18,8 +18,10 @@ import sys
 from functools import cache
 from pathlib import Path
 
-#: font family -> the Debian package that provides it
+#: font family -> the Debian package that provides it: what the book's build draws with
 REQUIRED = {"Noto Sans CJK SC": "fonts-noto-cjk"}
+#: the Chinese faces a reader's notebook may draw with instead (book.mplstyle lists them too)
+READER_FAMILIES = ["Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "SimHei"]
 #: characters the check draws: a few of the report's words, and full-width punctuation
 SAMPLE = "石峰区美丽社区街区党建井墈湘天桥“”、。"
 INSTALL = "sudo bash scripts/install-system-deps.sh build"

@@ -12,6 +12,7 @@ a table built here names its columns' fields so they get the same titles.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 
 import frictionless
@@ -54,14 +55,18 @@ def _tidy_latex(latex: str) -> str:
 class Table:
     """A table for a chapter page: HTML in the web book, a LaTeX longtable in print.
 
-    ``titles`` maps column names to headers (defaults: the column names). Cell text is
+    ``titles`` maps column names to headers (defaults: the column names). ``resources``
+    names the data package's tables it shows: in HTML the caption links each one's CSV
+    (the book's ``data/<table>.csv``, or the one beside a reader's notebook). Cell text is
     escaped in both outputs, so a value such as ``<script>`` shows as text.
     """
 
-    def __init__(self, frame: pd.DataFrame, caption: str | None = None, titles: dict[str, str] | None = None):
+    def __init__(self, frame: pd.DataFrame, caption: str | None = None, titles: dict[str, str] | None = None,
+                 resources: list[str] | None = None):
         titles = titles or {}
         self.frame = frame.reset_index(drop=True).rename(columns=lambda c: titles.get(c, c))
         self.caption = caption
+        self.resources = list(resources or [])
         # pandas names a table's HTML ids after a random uuid, so two builds of the same
         # page differ: name them after the content instead (plus a counter, so identical
         # tables on one page keep distinct ids).
@@ -76,10 +81,25 @@ class Table:
             styler = styler.set_caption(self.caption)
         return styler
 
+    def _html_caption(self) -> str:
+        from shifeng import bundle, runtime
+
+        caption = html.escape(self.caption or "")
+        if self.resources:
+            files = bundle.csv_names()
+            links = ", ".join(
+                f'<a class="table-csv" href="{runtime.data_url()}{files[name]}" download>{files[name]}</a>'
+                for name in self.resources
+            )
+            caption += f' <span class="table-data">(data: {links})</span>'
+        return caption.strip()
+
     def html(self) -> str:
         # tabindex: a wide table scrolls sideways in its own box on a phone (_static/book.css),
         # and a keyboard user can scroll it only if it can take the focus
-        return self._styler().format(escape="html").set_table_attributes('class="data-table" tabindex="0"').to_html()
+        styler = self._styler().format(escape="html").set_table_attributes('class="data-table" tabindex="0"')
+        caption = self._html_caption()
+        return (styler.set_caption(caption) if caption else styler).to_html()
 
     def latex(self) -> str:
         columns = len(self.frame.columns)
@@ -106,7 +126,7 @@ def show(name: str, columns: list[str] | None = None, caption: str | None = None
     frame = data.load(name)
     for column, value in where.items():
         frame = frame[frame[column].isin(value) if isinstance(value, (list, tuple, set)) else frame[column] == value]
-    return Table(frame[columns] if columns else frame, caption, field_titles(name))
+    return Table(frame[columns] if columns else frame, caption, field_titles(name), [name])
 
 
 def catalogue(data_dir=data.DATA_DIR) -> Table:
@@ -124,27 +144,45 @@ def catalogue(data_dir=data.DATA_DIR) -> Table:
     return Table(pd.DataFrame(rows))
 
 
+def field_reference(data_dir=data.DATA_DIR) -> Table:
+    """Every field of every table: its table, name, title, type, unit and description."""
+    package = frictionless.Package(str(data_dir / data.PACKAGE_FILE))
+    rows = [
+        {
+            "Table": r.path,
+            "Field": f.name,
+            "Title": f.title,
+            "Type": f.type,
+            "Unit": f.to_descriptor().get("shifeng:unit", ""),
+            "Description": f.description,
+        }
+        for r in package.resources
+        for f in r.schema.fields
+    ]
+    return Table(pd.DataFrame(rows), "Every field of the data package (from datapackage.json)")
+
+
 # --------------------------------------------------------------------------- combined tables
 
 
 def timeline_events(caption: str) -> Table:
     """Every event of the timeline in date order."""
     events = data.load("timeline").sort_values("date", kind="stable")
-    return Table(events[["date", "date_precision", "event_en", "source"]], caption, field_titles("timeline"))
+    return Table(events[["date", "date_precision", "event_en", "source"]], caption, field_titles("timeline"), ["timeline"])
 
 
 def context_events(caption: str) -> Table:
     """The events of the timeline that rest on sources other than the report, in date order."""
     events = data.load("timeline")
     context = events[events["source"] != data.REPORT_ID].sort_values("date", kind="stable")
-    return Table(context[["date", "event_en", "source"]], caption, field_titles("timeline"))
+    return Table(context[["date", "event_en", "source"]], caption, field_titles("timeline"), ["timeline"])
 
 
 def frame_bodies(caption: str) -> Table:
     """The party bodies at the subdistrict, block and community level (the blocks' frame)."""
     orgs = data.load("organisations")
     bodies = orgs[orgs["level"].isin(["subdistrict", "block", "community"])]
-    return Table(bodies[["name_zh", "name_en", "level"]], caption, field_titles("organisations"))
+    return Table(bodies[["name_zh", "name_en", "level"]], caption, field_titles("organisations"), ["organisations"])
 
 
 def lines_and_homes(caption: str) -> Table:
@@ -158,7 +196,7 @@ def lines_and_homes(caption: str) -> Table:
         "name_en_home": "Home (second account)",
         "led_by_en": "Home led by",
     }
-    return Table(both[list(titles)], caption, titles)
+    return Table(both[list(titles)], caption, titles, ["programme_lines", "homes"])
 
 
 def vocabulary(words: list[str], caption: str) -> Table:
@@ -168,7 +206,7 @@ def vocabulary(words: list[str], caption: str) -> Table:
     if missing:
         raise KeyError(f"not in data/glossary.csv: {', '.join(missing)}")
     frame = glossary.loc[words, ["pinyin", "english", "definition"]].reset_index()
-    return Table(frame, caption, field_titles("glossary"))
+    return Table(frame, caption, field_titles("glossary"), ["glossary"])
 
 
 def blocks_compared(caption: str) -> Table:
@@ -182,6 +220,6 @@ def blocks_compared(caption: str) -> Table:
     compare = blocks.set_index("block_id")[["name_en", "type_en", "anchor_zh"]].join(counts)
     compare["total"] = compare[statuses].sum(axis=1)
     titles = field_titles("blocks") | {s: s.replace("_", " ").capitalize() for s in statuses} | {"total": "Total"}
-    return Table(compare.reset_index(drop=True), caption, titles)
+    return Table(compare.reset_index(drop=True), caption, titles, ["blocks", "block_works"])
 
 

@@ -203,7 +203,8 @@ def test_downloads_link_every_pdf_when_told_and_stop_when_one_is_missing(tmp_pat
 def test_pdf_writes_the_book_and_a_handout_per_chapter(tmp_path, monkeypatch):
     out, _ = build_book(tmp_path, builder="latex", monkeypatch=monkeypatch)
     manifest = json.loads((out / "shifeng-pdf.json").read_text(encoding="utf-8"))
-    assert manifest == {"book": "book.tex", "handouts": ["01-one.tex", "02-two.tex"]}
+    assert manifest == {"book": "book.tex", "handouts": [{"tex": "01-one.tex", "editions": ["handout"]},
+                                                         {"tex": "02-two.tex", "editions": ["handout"]}]}
     book = (out / "book.tex").read_text(encoding="utf-8")
     assert "\\tracinglostchars=3" in book, "a missing character must stop xelatex"
     assert "\\documentclass" in book and "shifengbook" in book

@@ -222,16 +222,40 @@ def test_bibliography_lists_every_source(book):
 # --- the handouts ---------------------------------------------------------------------
 
 
+EDITIONS = ("student", "key")
+
+
 @pytest.mark.pdf
-def test_one_handout_per_chapter(pdf_dir):
+def test_the_book_puts_each_chapters_solutions_at_its_end(book):
+    """In the book, a chapter's solutions come after all its exercises, under "Solutions"."""
+    text = text_of(book)
+    numbered = [c for c in CHAPTERS if c["label"].isdigit() and "{solution}" in c["source"]]
+    starts = [re.search(rf"(?<!Solution to )Exercise {c['label']}\.1 \(", text).start() for c in numbered]
+    for chapter, start, end in zip(numbered, starts, starts[1:] + [len(text)]):
+        span = text[start:end]
+        exercises = [m.start() for m in re.finditer(rf"(?<!Solution to )Exercise {chapter['label']}\.\d+ \(", span)]
+        solutions = [m.start() for m in re.finditer(rf"Solution to Exercise {chapter['label']}\.\d+", span)]
+        assert solutions and min(solutions) > max(exercises), f"chapter {chapter['label']}: a solution before an exercise"
+        assert "Solutions" in span[max(exercises):min(solutions)], f"chapter {chapter['label']}: no Solutions heading"
+
+
+def handouts_of(chapter) -> list[str]:
+    """A chapter with exercises has a student handout and a teacher's key; any other, one handout."""
+    if "{exercise}" in chapter["source"]:
+        return [f"{chapter['name']}-{edition}" for edition in EDITIONS]
+    return [chapter["name"]]
+
+
+@pytest.mark.pdf
+def test_two_handouts_per_chapter_with_exercises_and_one_for_the_others(pdf_dir):
     found = sorted(p.stem for p in (pdf_dir / "chapters").glob("*.pdf"))
-    assert found == sorted(c["name"] for c in CHAPTERS)
+    assert found == sorted(name for c in CHAPTERS for name in handouts_of(c))
 
 
 @pytest.mark.pdf
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[c["name"] for c in CHAPTERS])
 def test_handout_is_self_contained(pdf_dir, chapter):
-    pdf = pdf_dir / "chapters" / f"{chapter['name']}.pdf"
+    pdf = pdf_dir / "chapters" / f"{handouts_of(chapter)[-1]}.pdf"
     assert pdf.exists(), f"no handout {pdf}"
     first = text_of(pdf, 1, 1)
     assert TITLE in first, "the handout does not name the book"
@@ -296,11 +320,12 @@ def test_pages_link_the_pdfs(pdf_dir):
     assert 'href="pdf/book.pdf"' in index, f"the landing page does not link the book's PDF ({stale})"
     for chapter in CHAPTERS:
         page = HTML / f"{chapter['docname']}.html"
-        href = os.path.relpath(HTML / "pdf" / "chapters" / f"{chapter['name']}.pdf", page.parent)
-        assert f'href="{href}"' in page.read_text(encoding="utf-8"), f"{page.name} does not link its handout ({stale})"
-        assert (HTML / "pdf" / "chapters" / f"{chapter['name']}.pdf").read_bytes() == (
-            pdf_dir / "chapters" / f"{chapter['name']}.pdf"
-        ).read_bytes(), f"the HTML's copy of {chapter['name']}.pdf is stale ({stale})"
+        for handout in handouts_of(chapter):
+            href = os.path.relpath(HTML / "pdf" / "chapters" / f"{handout}.pdf", page.parent)
+            assert f'href="{href}"' in page.read_text(encoding="utf-8"), f"{page.name} does not link {handout}.pdf ({stale})"
+            name = f"{handout}.pdf"
+            assert (HTML / "pdf" / "chapters" / name).read_bytes() == (pdf_dir / "chapters" / name).read_bytes(), (
+                f"the HTML's copy of {name} is stale ({stale})")
 
 
 # --- publishing -----------------------------------------------------------------------

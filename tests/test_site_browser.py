@@ -52,9 +52,8 @@ def test_page_loads_offline_without_errors(built_page, offline_page, offline_log
 # --- search ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("term", "expected"), SEARCH_TERMS, ids=[t for t, _ in SEARCH_TERMS])
-def test_search_finds_the_term(term, expected, offline_page, offline_log, book_server, visit_page):
-    page = offline_page
+def search(page, term: str, book_server: str, visit_page) -> tuple[str, set[str]]:
+    """Search the built book for ``term`` as a reader does; returns (the summary, the pages found)."""
     visit_page(page, book_server + "index.html")
     # the theme's search button opens a dialog whose form submits to search.html?q=...
     page.locator("button.search-button__button:visible").first.click()
@@ -70,9 +69,38 @@ def test_search_finds_the_term(term, expected, offline_page, offline_log, book_s
     )
     summary = page.locator("#search-results .search-summary").inner_text()
     hrefs = page.locator("#search-results ul.search li a").evaluate_all("links => links.map(a => a.href)")
-    found = {page_path(href, book_server) for href in hrefs}
+    return summary, {page_path(href, book_server) for href in hrefs}
+
+
+@pytest.mark.parametrize(("term", "expected"), SEARCH_TERMS, ids=[t for t, _ in SEARCH_TERMS])
+def test_search_finds_the_term(term, expected, offline_page, offline_log, book_server, visit_page):
+    summary, found = search(offline_page, term, book_server, visit_page)
     assert expected in found, f"search for {term!r}: {summary!r}; results: {sorted(found)}"
     assert not offline_log.problems(), offline_log.problems()
+
+
+#: words inside longer runs of Chinese (found only if the index splits Chinese into words),
+#: an abbreviation, and an English name
+WORDS = ["昊华", "煤气", "党建", "业委会", "Tianxin"]
+
+
+def pages_using(word: str, book_html) -> set[str]:
+    from bs4 import BeautifulSoup
+
+    pages = set()
+    for name in toc_order():
+        main = BeautifulSoup((book_html / name).read_text(encoding="utf-8"), "html.parser").find("main")
+        if main and word.lower() in main.get_text(" ").lower():
+            pages.add(name)
+    return pages
+
+
+@pytest.mark.parametrize("word", WORDS)
+def test_search_finds_every_page_that_uses_a_word(word, offline_page, offline_log, book_server, visit_page, book_html):
+    expected = pages_using(word, book_html)
+    assert expected, f"no page uses {word!r}: choose another word"
+    summary, found = search(offline_page, word, book_server, visit_page)
+    assert expected <= found, f"search for {word!r} misses {sorted(expected - found)} ({summary!r})"
 
 
 # --- next and previous ----------------------------------------------------------------

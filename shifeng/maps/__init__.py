@@ -47,7 +47,7 @@ from pathlib import Path
 
 from shifeng import data
 from shifeng.maps import leaflet, static  # noqa: F401 (the renderers, for callers and tests)
-from shifeng.maps.leaflet import ASSET_BASE, render
+from shifeng.maps.leaflet import render
 from shifeng.maps.spec import (
     DATUM_NOTE,
     MapData,
@@ -70,7 +70,7 @@ __all__ = [
 class MapFigure:
     """A map for a page: ``text/html`` (interactive) and ``image/png`` (print) in one bundle."""
 
-    def __init__(self, spec: MapSpec, asset_base: str = ASSET_BASE):
+    def __init__(self, spec: MapSpec, asset_base: str | None = "default"):
         self.spec = spec
         self.alt = spec.alt
         self.title = spec.title
@@ -121,7 +121,7 @@ def _figure(spec: MapSpec, alt: str | None, height: int | None, asset_base: str)
 
 
 def overview_map(alt: str | None = None, height: int | None = None, data_dir: Path | str = data.DATA_DIR,
-                 asset_base: str = ASSET_BASE) -> MapFigure:
+                 asset_base: str | None = "default") -> MapFigure:
     """The district with the four blocks of 2018 as approximate zones, landmarks and the locatable pollution site.
 
     ``alt`` replaces the alt text written from the data (the iframe's title and the
@@ -131,23 +131,25 @@ def overview_map(alt: str | None = None, height: int | None = None, data_dir: Pa
 
 
 def block_map(block_id: str, alt: str | None = None, height: int | None = None,
-              data_dir: Path | str = data.DATA_DIR, asset_base: str = ASSET_BASE) -> MapFigure:
+              data_dir: Path | str = data.DATA_DIR, asset_base: str | None = "default") -> MapFigure:
     """One block's approximate zone with its anchor, the boundary and the other zones faint."""
     return _figure(block_spec(_data(data_dir), block_id), alt, height, asset_base)
 
 
 def pollution_map(alt: str | None = None, height: int | None = None, data_dir: Path | str = data.DATA_DIR,
-                  asset_base: str = ASSET_BASE) -> MapFigure:
+                  asset_base: str | None = "default") -> MapFigure:
     """The pollution-control sites that can be located (approximate), and the list of those that cannot."""
     return _figure(pollution_spec(_data(data_dir)), alt, height, asset_base)
 
 
-def glue_map(name: str, figure: MapFigure, display: bool = False) -> MapFigure:
-    """Glue a map under ``name`` for ``{glue:figure}`` (numbered, captioned, ``:alt:``); returns it."""
+def glue_map(name: str, figure: MapFigure, display: bool | None = None) -> None:
+    """Glue a map under ``name`` for ``{glue:figure}`` (numbered, captioned, ``:alt:``); shown
+    here too in a reader's notebook (``display`` None: see :mod:`shifeng.runtime`)."""
     from myst_nb import glue
 
-    glue(name, figure, display=display)
-    return figure
+    from shifeng import runtime
+
+    glue(name, figure, display=not runtime.in_book_build() if display is None else display)
 
 
 def block_ids(data_dir: Path | str = data.DATA_DIR) -> list[str]:
@@ -157,10 +159,7 @@ def block_ids(data_dir: Path | str = data.DATA_DIR) -> list[str]:
     return list(started["block_id"])
 
 
-def glue_block_maps(data_dir: Path | str = data.DATA_DIR) -> list[str]:
-    """Glue ``map-block-<block_id>`` for every block started in 2018; returns the glue names."""
-    names = []
+def glue_block_maps(data_dir: Path | str = data.DATA_DIR) -> None:
+    """Glue ``map-block-<block_id>`` for every block started in 2018."""
     for block_id in block_ids(data_dir):
         glue_map(f"map-block-{block_id}", block_map(block_id, data_dir=data_dir))
-        names.append(f"map-block-{block_id}")
-    return names

@@ -17,12 +17,18 @@ from functools import lru_cache
 import branca.element
 import folium
 
+from shifeng import runtime
 from shifeng.ext import map_assets
 from shifeng.maps import look
 from shifeng.maps.spec import DATUM_NOTE, QUALITY_WORDS, MapSpec, Shape, _km, esc, short_name, wrap
 
 #: where a chapter page (``book/<name>.html``) finds the files of :mod:`shifeng.ext.map_assets`
-ASSET_BASE = os.environ.get("SHIFENG_MAP_ASSETS", f"../{map_assets.OUT_DIR}/")
+BOOK_ASSETS = f"../{map_assets.OUT_DIR}/"
+
+
+def default_asset_base() -> str | None:
+    """The book's own copies in the build; None in a reader's notebook (folium's CDN, see :mod:`shifeng.runtime`)."""
+    return os.environ.get("SHIFENG_MAP_ASSETS", BOOK_ASSETS) if runtime.in_book_build() else None
 
 _CSS = """
 <style>
@@ -241,12 +247,16 @@ def _add_shape(sh: Shape, layer) -> None:
     ).add_to(layer)
 
 
-def render(spec: MapSpec, asset_base: str = ASSET_BASE) -> tuple[folium.Map, str]:
-    """The interactive map of ``spec`` and its complete HTML document (assets from ``asset_base``).
+def render(spec: MapSpec, asset_base: str | None = "default") -> tuple[folium.Map, str]:
+    """The interactive map of ``spec`` and its complete HTML document: scripts and styles
+    from ``asset_base`` (default: :func:`default_asset_base`; None: folium's CDN, and the
+    boundary in the document itself).
 
     The same spec gives the same HTML: folium's random element names are replaced by
     numbered ones.
     """
+    if asset_base == "default":
+        asset_base = default_asset_base()
     (s, w), (n, e) = spec.bounds
     with _stable_ids(spec.key):
         fmap = folium.Map(
@@ -259,9 +269,9 @@ def render(spec: MapSpec, asset_base: str = ASSET_BASE) -> tuple[folium.Map, str
             zoom_snap=0.25,
             zoom_delta=0.5,
         )
-        # local copies of folium's scripts and stylesheets (see shifeng.ext.map_assets)
-        fmap.default_js = [(k, map_assets.url(k, asset_base)) for k in map_assets.JS_KEYS]
-        fmap.default_css = [(k, map_assets.url(k, asset_base)) for k in map_assets.CSS_KEYS]
+        if asset_base is not None:  # the book's copies of folium's scripts and styles (shifeng.ext.map_assets)
+            fmap.default_js = [(k, map_assets.url(k, asset_base)) for k in map_assets.JS_KEYS]
+            fmap.default_css = [(k, map_assets.url(k, asset_base)) for k in map_assets.CSS_KEYS]
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(fmap)
         fmap.get_root().header.add_child(branca.element.Element(_CSS), name="shifeng_css")
 
@@ -270,7 +280,7 @@ def render(spec: MapSpec, asset_base: str = ASSET_BASE) -> tuple[folium.Map, str
             "color": look.BOUNDARY.colour, "weight": look.BOUNDARY.width_px, "fill": False, "className": "shifeng-boundary",
         }
         boundary_tip = f"{spec.boundary['properties'].get('name_zh', '')} Shifeng District boundary"
-        if spec.boundary == _book_boundary():
+        if asset_base is not None and spec.boundary == _book_boundary():
             # the book's boundary: read from the one script every map shares (map_assets)
             fmap.default_js.append((map_assets.BOUNDARY_KEY, map_assets.url(map_assets.BOUNDARY_KEY, asset_base)))
             boundary.add_child(_SharedBoundary(boundary_style, boundary_tip))

@@ -27,7 +27,7 @@ and :mod:`~shifeng.pdf.compile` (xelatex).
 
 from __future__ import annotations
 
-from shifeng.pdf import bibliography, documents, nodes, references, structure
+from shifeng.pdf import bibliography, documents, editions, nodes, references, structure
 
 
 def setup(app):
@@ -41,4 +41,5 @@ def setup(app):
     app.add_post_transform(bibliography.MarkBibliographies)
     app.add_post_transform(bibliography.Bibliographies)
     app.add_post_transform(structure.BookStructure)
+    app.add_post_transform(editions.Solutions)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

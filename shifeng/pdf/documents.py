@@ -16,7 +16,7 @@ from pathlib import Path
 from sphinx.builders.latex import LaTeXBuilder
 from sphinx.errors import NoUri
 
-from shifeng.pdf.outline import handout_name, outline
+from shifeng.pdf.outline import editions, handout_name, outline
 
 BOOK_TARGET = "book"  # book.tex, book.pdf
 BOOK_THEME = "shifengbook"  # LaTeX class files in _templates/latex/
@@ -86,8 +86,11 @@ def write_manifest(app, exception) -> None:
     (a .tex left over from a chapter that has left the book is not compiled)."""
     if exception is not None or not _is_latex(app):
         return
-    documents = [entry[1] for entry in app.config.latex_documents]
-    manifest = {"book": documents[0], "handouts": documents[1:]}
+    documents = app.config.latex_documents
+    manifest = {
+        "book": documents[0][1],
+        "handouts": [{"tex": entry[1], "editions": list(editions(app, entry[0]))} for entry in documents[1:]],
+    }
     (Path(app.outdir) / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 
@@ -55,3 +56,15 @@ def handout_name(docname: str, docnames: list[str]) -> str:
     return base if len(clashes) == 1 else docname.replace("/", "-")
 
 
+
+
+#: a chapter with exercises has two handouts, one without a chapter's solutions and a
+#: teacher's key with them; any other chapter has one
+EDITIONS = ("student", "key")
+
+
+def editions(app, docname: str) -> tuple[str, ...]:
+    """The handout editions of a chapter: :data:`EDITIONS` if it has exercises, else ("handout",)."""
+    source = Path(app.srcdir) / f"{docname}.md"
+    has_exercises = source.is_file() and "{exercise}" in source.read_text(encoding="utf-8")
+    return EDITIONS if has_exercises else ("handout",)
