@@ -60,9 +60,9 @@ COMMITTEE_STATUS = {
     "new_property_company_selected": ("已选聘新物业公司", "committee has chosen a new property company"),
     "candidate_election_in_progress": ("正在加快推进业委会候选人选举", "election of candidates under way"),
 }
+#: the report's own verbs for each status (the book codes the status from them)
 WORK_STATUS = {
-    "built": ("已建成", "built"),
-    "piloted": ("先期实施", "piloted first"),
+    "built": ("…了", "built"),
     "planned": ("规划", "planned"),
 }
 POLLUTION_STATUS = {
@@ -375,7 +375,7 @@ def funding_structure(data_dir=data.DATA_DIR) -> Figure:
     rules = data.load("funding_rules", data_dir)
     by_kind = {kind: rules[rules["kind"] == kind] for kind in ("pooling", "screen", "priority", "limit")}
     pooling = by_kind["pooling"].set_index("rule_id")
-    priorities = by_kind["priority"].sort_values("rank", kind="stable")
+    priorities = by_kind["priority"].sort_values("order", kind="stable")
     limits = _limits(data_dir)
 
     canvas = _Canvas()
@@ -439,7 +439,7 @@ def funding_structure(data_dir=data.DATA_DIR) -> Figure:
     y_line = y + 0.15
     y = _draw_limit(canvas, "limit:debt", limits["debt_red_line"], y_line, COLOURS["limit"], "--") if "debt_red_line" in limits else y_line
 
-    # the screen and its ranked priorities
+    # the screen and the three kinds of project it gives priority to, side by side
     screen = by_kind["screen"]
     y_screen = y + 0.15
     screen_blocks = [
@@ -499,15 +499,17 @@ def funding_structure(data_dir=data.DATA_DIR) -> Figure:
 
 
 def priority_screen(data_dir=data.DATA_DIR) -> Figure:
-    """The screen (砍调压减) and its three ranked priorities, between the debt red line and the floor."""
+    """The screen (砍调压减) and the three kinds of project it gives priority to, side by side
+    (the report lists three parallel clauses and ranks none), between the debt red line and the floor."""
     rules = data.load("funding_rules", data_dir)
     screen = rules[rules["kind"] == "screen"]
-    priorities = rules[rules["kind"] == "priority"].sort_values("rank", kind="stable")
+    priorities = rules[rules["kind"] == "priority"].sort_values("order", kind="stable")
     limits = _limits(data_dir)
 
     canvas = _Canvas()
-    y = _title(canvas, "The priority screen: projects cut and ranked",
-               "Ranks as the report lists them. Equal boxes: the report gives no amounts and no shares.")
+    y = _title(canvas, "The screen: projects cut and adjusted, with priority for three kinds of project",
+               "Three parallel clauses (优先保障…), in the report's order; the report does not rank them. "
+               "Equal boxes: the report gives no amounts and no shares.")
     if "debt_red_line" in limits:
         y = _draw_limit(canvas, "limit:debt", limits["debt_red_line"], y, COLOURS["limit"], "--") + 0.3
     inner = canvas.width - 1.5
@@ -516,15 +518,19 @@ def priority_screen(data_dir=data.DATA_DIR) -> Figure:
               _Block("; ".join(screen["name_en"]), inner - 0.3, size=10)]
     h = _stack_height(blocks) + 0.25
     canvas.node("node:screen:screen", x0, y, inner, h, blocks, fc=_tint(OKABE_ITO["yellow"], 0.25))
-    y += h
-    prio = [[_Block(p.name_en, inner - 0.3, size=10.5, weight="bold"), _Block(p.name_zh, inner - 0.3, size=10)]
+    y += h + 0.45
+    count = max(len(priorities), 1)
+    gap = 0.16
+    pw = (inner - gap * (count - 1)) / count
+    prio = [[_Block(p.name_en, pw - 0.16, size=10, weight="bold"), _Block(p.name_zh, pw - 0.16, size=10)]
             for p in priorities.itertuples()]
     ph = max((_stack_height(b) for b in prio), default=0) + 0.22
-    for p, b in zip(priorities.itertuples(), prio):
-        canvas.arrow(f"edge:rank:{p.rule_id}", (canvas.width / 2, y), (canvas.width / 2, y + 0.35))
-        y += 0.35
-        canvas.node(f"node:priority:{p.rule_id}", x0, y, inner, ph, b, fc=PAPER)
-        y += ph
+    for i, (p, b) in enumerate(zip(priorities.itertuples(), prio)):
+        x = x0 + i * (pw + gap)
+        # one arrow from the screen to each: side by side, not a sequence
+        canvas.arrow(f"edge:priority:{p.rule_id}", (canvas.width / 2, y - 0.45), (x + pw / 2, y))
+        canvas.node(f"node:priority:{p.rule_id}", x, y, pw, ph, b, fc=PAPER)
+    y += ph
     if "investment_floor" in limits:
         y = _draw_limit(canvas, "limit:floor", limits["investment_floor"], y + 0.3, OKABE_ITO["blue"], "-",
                         width=canvas.width - 0.8)
@@ -703,19 +709,20 @@ def blocks_comparison(data_dir=data.DATA_DIR) -> Figure:
     blocks = blocks[blocks["started_2018"].fillna(False)].sort_values("report_order", kind="stable")
     works = data.load("block_works", data_dir)
     statuses = _enum("block_works", "status", data_dir)
-    look = {
-        statuses[0]: dict(marker="o", fc=OKABE_ITO["blue"], ec=INK),
-        statuses[1]: dict(marker="D", fc=OKABE_ITO["orange"], ec=INK),
-        statuses[2]: dict(marker="o", fc=PAPER, ec=OKABE_ITO["blue"]),
-    } if len(statuses) == 3 else {s: dict(marker="o", fc=PALE, ec=INK) for s in statuses}
+    looks = {"built": dict(marker="o", fc=OKABE_ITO["blue"], ec=INK), "planned": dict(marker="o", fc=PAPER, ec=OKABE_ITO["blue"])}
+    look = {s: looks.get(s, dict(marker="o", fc=PALE, ec=INK)) for s in statuses}
+    # an item whose status is the book's reading of an ambiguous sentence is marked apart
+    reading = dict(marker="D", fc=PAPER, ec=OKABE_ITO["orange"])
     canvas = _Canvas()
     y = _title(canvas, f"The {_words(len(blocks))} blocks started first, in {data.figure('start_year', data_dir)}",
                "Each block's type and slogan as the report gives them, and one mark per work the report names "
                "(not every project built).")
-    y = _legend(canvas, 0.3, y, [
-        ("marker", dict(marker=look[s]["marker"], size=10, fc=look[s]["fc"], ec=look[s]["ec"], lw=1.4),
-         f"{WORK_STATUS.get(s, (s, s))[1]} ({WORK_STATUS.get(s, (s, s))[0]})") for s in statuses
-    ]) + 0.15
+    legend = [("marker", dict(marker=look[s]["marker"], size=10, fc=look[s]["fc"], ec=look[s]["ec"], lw=1.4),
+               f"{WORK_STATUS.get(s, (s, s))[1]} ({WORK_STATUS.get(s, (s, s))[0]})") for s in statuses]
+    if (works["status_basis"] == "reading").any():
+        legend.append(("marker", dict(marker=reading["marker"], size=9, fc=reading["fc"], ec=reading["ec"], lw=1.6),
+                       "status is the book's reading"))
+    y = _legend(canvas, 0.3, y, legend) + 0.15
     col = [0.25, 2.45, 5.05]
     widths = [2.05, 2.45, 2.7]
     heads = ["Block and type", "Lead element and culture", "Works named in the report"]
@@ -740,8 +747,9 @@ def blocks_comparison(data_dir=data.DATA_DIR) -> Figure:
             label = _Block(f"{n} {WORK_STATUS.get(status, (status, status))[1]}", 1.2, size=9.5, ha="left")
             canvas.text(f"block:{b.block_id}:{status}", col[2], wy, label)
             for k, item in enumerate(items.itertuples()):
-                canvas.marker(f"work:{item.work_id}", col[2] + 1.3 + 0.24 * k, wy + 0.09, spec["marker"], 10,
-                              fc=spec["fc"], ec=spec["ec"], lw=1.4)
+                mark = reading if item.status_basis == "reading" else spec
+                canvas.marker(f"work:{item.work_id}", col[2] + 1.3 + 0.24 * k, wy + 0.09, mark["marker"], 10,
+                              fc=mark["fc"], ec=mark["ec"], lw=1.4)
             wy += 0.27
         y = max(bottom, wy) + 0.15
         canvas.line(None, [0.2, canvas.width - 0.2], [y, y], color=RULE, lw=0.8)
@@ -794,6 +802,20 @@ def timeline(data_dir=data.DATA_DIR) -> Figure:
 # --------------------------------------------------------------------------- organisation
 
 
+def _home_bodies(home) -> str:
+    """What the report names for a home: its lead where it names one, else who acts or what it draws on."""
+    def named(value):
+        return isinstance(value, str) and value.strip()
+
+    if named(home.lead_en):
+        text = f"led by {home.lead_en}" + (f", with {home.takes_part_en} taking part" if named(home.takes_part_en) else "")
+    elif named(home.acting_en):
+        text = f"lead not named; acting: {home.acting_en}"
+    else:
+        text = "lead not named; draws on " + (home.draws_on_en if named(home.draws_on_en) else "(not named)")
+    return text[:1].upper() + text[1:]
+
+
 def organisation_diagram(data_dir=data.DATA_DIR) -> Figure:
     """District → the four homes → the programme lines they lead; and the three party bodies of the frame."""
     homes = data.load("homes", data_dir)
@@ -806,9 +828,10 @@ def organisation_diagram(data_dir=data.DATA_DIR) -> Figure:
     frame = frame.sort_values("_rank", kind="stable")
 
     canvas = _Canvas()
-    y = _title(canvas, f"Who leads what: the district, its {_words(len(homes))} 'homes' and the programme lines",
-               "Arrows: leads. Under each home's name, who runs it. Below the rule, the party bodies the "
-               "blocks were drawn upon.")
+    y = _title(canvas, f"The district, its {_words(len(homes))} 'homes' and the lines they lead on (牵头)",
+               "Arrows: leads on. Under each home's name, the body the report names for it: a lead body only for "
+               "the Home of Decision Advisers. Below the rule, the party bodies the district relied on (依托) to "
+               "draw the blocks.")
     margin, inner = 0.25, canvas.width - 0.5
 
     # the district
@@ -827,7 +850,7 @@ def organisation_diagram(data_dir=data.DATA_DIR) -> Figure:
     home_blocks = [
         [_Block(h.name_zh, hw - 0.16, size=11, weight="bold"),
          _Block(h.name_en, hw - 0.16, size=9.5, weight="bold"),
-         _Block(h.led_by_en[:1].upper() + h.led_by_en[1:], hw - 0.16, size=9, color=MUTED)]
+         _Block(_home_bodies(h), hw - 0.16, size=9, color=MUTED)]
         for h in homes.itertuples()
     ]
     hh = max(_stack_height(b) for b in home_blocks) + 0.22
@@ -872,7 +895,7 @@ def organisation_diagram(data_dir=data.DATA_DIR) -> Figure:
     # the frame: three party bodies the blocks were drawn upon
     canvas.line(None, [margin, canvas.width - margin], [y - 0.2, y - 0.2], color=RULE, lw=0.8)
     y = canvas.blocks("frame:title", margin, y, [
-        _Block(f"The frame: the blocks (街区) were drawn upon {_words(len(frame))} party bodies (依托)", inner, size=10.5,
+        _Block(f"The frame: the district relied on (依托) {_words(len(frame))} party bodies to draw the blocks (街区)", inner, size=10.5,
                weight="bold", ha="left")]) + 0.12
     k = len(frame)
     fgap = 0.4

@@ -85,6 +85,8 @@ def programme(data_dir) -> dict[str, Value]:
     values["staff_postings"] = postings
     values["postings_per_person"] = f"{postings / key['staff_people']:.1f}"
     values["projects_gap"] = values["projects_living_environment"] - key["staff_projects"]
+    # the projects lie inside the blocks: per person, the projects alone are the fair count
+    values["projects_per_person"] = f"{key['staff_projects'] / key['staff_people']:.1f}"
     return values
 
 
@@ -103,6 +105,9 @@ def committees(data_dir) -> dict[str, Value]:
     values["estates_named"] = len(table)
     share = values["committees_election_completed"] / len(table)
     values["committees_completed_share"] = f"{share:.0%}"
+    in_office = int(table["committee_in_office"].sum())
+    values["committees_in_office"] = in_office
+    values["committees_in_office_share"] = f"{in_office / len(table):.0%}"
     news = data.load("news_estates", data_dir)
     values["news_estates"] = len(news)
     values["news_estates_in_report"] = int(news["committee_estate_id"].notna().sum())
@@ -119,13 +124,16 @@ def blocks(data_dir) -> dict[str, Value]:
     levels = _enum("block_works", "first_claim", data_dir)
     values: dict[str, Value] = _counts(works, "status", "works", statuses)
     values["works_total"] = len(works)
-    values.update(_counts(works, "first_claim", "firsts", levels))
-    values["firsts_total"] = int(works["first_claim"].notna().sum())
+    certain = works[works["first_claim_scope"] == "certain"]
+    values.update(_counts(certain, "first_claim", "firsts", levels))
+    values["firsts_total"] = len(certain)
+    values["firsts_possible"] = int((works["first_claim_scope"] == "possible").sum())
+    values["firsts_at_most"] = values["firsts_total"] + values["firsts_possible"]
     for block in started.itertuples():
         own = works[works["block_id"] == block.block_id]
         values.update(_counts(own, "status", block.block_id, statuses))
         values[f"{block.block_id}_total"] = len(own)
-        values[f"{block.block_id}_firsts"] = int(own["first_claim"].notna().sum())
+        values[f"{block.block_id}_firsts"] = int((own["first_claim_scope"] == "certain").sum())
     names = started.set_index("block_id")["name_en"]
     by_block = {b: works[works["block_id"] == b] for b in started["block_id"]}
     done = statuses[0]  # the first status of the schema: what the report says was done

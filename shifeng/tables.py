@@ -190,13 +190,25 @@ def lines_and_homes(caption: str) -> Table:
     lines = data.load("programme_lines")
     homes = data.load("homes")
     both = lines.merge(homes, on="line_id", suffixes=("_line", "_home"))
+    both["named_en"] = [_home_named(h) for h in both.itertuples()]
     titles = {
         "name_en_line": "Line",
         "driver_en": "Driven by (first account)",
-        "name_en_home": "Home (second account)",
-        "led_by_en": "Home led by",
+        "name_en_home": "Home that leads on it (second account)",
+        "named_en": "Bodies the report names for the home",
     }
     return Table(both[list(titles)], caption, titles, ["programme_lines", "homes"])
+
+
+def _home_named(home) -> str:
+    """The bodies the report names for a home, each with its role; "no body named" where it names none."""
+    parts = []
+    for field, role in (("lead_en", "leads"), ("acting_en", "acts"), ("draws_on_en", "draws on"),
+                        ("brings_along_en", "brings along"), ("takes_part_en", "takes part")):
+        value = getattr(home, field)
+        if isinstance(value, str) and value.strip():
+            parts.append(f"{role}: {value}")
+    return "; ".join(parts) or "no body named"
 
 
 def vocabulary(words: list[str], caption: str) -> Table:

@@ -34,7 +34,7 @@ QUALITY_WORDS = {
     "placeholder": "approximate: location unknown",
     "not_mapped": "not mapped: no coordinate",
 }
-STATUS_WORDS = {"built": "Built", "piloted": "Piloted", "planned": "Planned"}
+STATUS_WORDS = {"built": "Built", "planned": "Planned"}
 
 
 
@@ -188,7 +188,7 @@ def _zone_popup(md: MapData, row: pd.Series) -> str:
         f'<p><b>Type:</b> {esc(block["type_zh"])} ({esc(block["type_en"])})</p>',
     ]
     works = md.works[md.works["block_id"] == row["block_id"]]
-    for status in ("built", "piloted", "planned"):
+    for status in STATUS_WORDS:
         items = works[works["status"] == status]
         if items.empty:
             continue
