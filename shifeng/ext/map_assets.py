@@ -6,10 +6,11 @@ CDNs, so offline its maps stay blank. The same files ship in pinned PyPI package
 extension copies the files the maps use from those packages into ``<outdir>/_maps/``:
 not into ``_static/``, whose every CSS and JS file Jupyter Book links into every page.
 
-:mod:`shifeng.maps` points each map at them with relative URLs
-(:data:`ASSETS`, joined to ``../_maps/`` for a chapter at ``book/<name>.html``): a
-map is an ``<iframe srcdoc>``, whose relative URLs resolve against its parent page.
-Each file is copied once per book, not inlined into each map.
+:mod:`shifeng.maps` points each map at them with relative URLs (:data:`ASSETS`).
+Each map is its own document, ``_maps/frames/<map>-<hash>.html``, written when its page
+is written (the :class:`map_frame` node) and shown in an ``<iframe src loading="lazy">``:
+a page weighs nothing of its maps until the reader scrolls near one, and Leaflet, jQuery
+and the boundary are fetched once for all maps (from ``../`` of the frames folder).
 
 Register it in ``_config.yml``::
 
@@ -20,10 +21,14 @@ Register it in ``_config.yml``::
 
 from __future__ import annotations
 
+import hashlib
+import html
 import importlib
 import json
 import shutil
 from pathlib import Path
+
+from docutils import nodes
 
 from shifeng import data
 
@@ -104,11 +109,51 @@ def copy_assets(target: Path | str) -> list[Path]:
     return written
 
 
+#: the folder of ``_maps/`` that holds each map's own document (a frame of a page)
+FRAMES_DIR = "frames"
+
+
+class map_frame(nodes.General, nodes.Element):
+    """A map of a page: written as its own document under ``_maps/frames/`` and shown in a lazy frame.
+
+    Attributes: ``key``, ``title`` (the frame's accessible name), ``height`` (pixels) and
+    ``document`` (the map's HTML, whose asset URLs are relative to the frames folder).
+    """
+
+
+def frame_name(node) -> str:
+    """The document's file name: the map's key and a hash of its content (a changed map is a new file)."""
+    digest = hashlib.sha256(node["document"].encode("utf-8")).hexdigest()[:12]
+    return f"{node['key']}-{digest}.html"
+
+
+def visit_map_frame_html(self, node) -> None:
+    """Write the map's document beside the book's map assets, and the lazy frame that shows it."""
+    folder = Path(self.builder.outdir) / OUT_DIR / FRAMES_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    name = frame_name(node)
+    (folder / name).write_text(node["document"], encoding="utf-8")
+    up = "../" * self.builder.current_docname.count("/")
+    title = html.escape(node["title"], quote=True)
+    self.body.append(
+        f'<div class="shifeng-map" data-map="{html.escape(node["key"], quote=True)}" '
+        f'style="width:100%;height:{int(node["height"])}px;margin:0 0 .5em">'
+        f'<iframe src="{up}{OUT_DIR}/{FRAMES_DIR}/{name}" title="{title}" loading="lazy" '
+        'style="width:100%;height:100%;border:1px solid #ccc" allowfullscreen></iframe></div>'
+    )
+    raise nodes.SkipNode
+
+
+def _skip(self, node) -> None:
+    raise nodes.SkipNode
+
+
 def _build_finished(app, exception) -> None:
     if exception is None and app.builder.format == "html":
         copy_assets(Path(app.outdir) / OUT_DIR)
 
 
 def setup(app):
+    app.add_node(map_frame, html=(visit_map_frame_html, None), latex=(_skip, None), text=(_skip, None))
     app.connect("build-finished", _build_finished)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

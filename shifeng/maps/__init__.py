@@ -67,8 +67,18 @@ __all__ = [
 ]
 
 
+#: the mime type of a map in the book's build: its document, title and height as JSON. The
+#: myst-nb plugin of :mod:`shifeng.ext.mime` renders it as a lazy ``<iframe src>`` whose
+#: document :mod:`shifeng.ext.map_assets` writes under ``_maps/frames/`` (not inlined in the page)
+MAP_FRAME = "application/x.shifeng.map+json"
+
+
 class MapFigure:
-    """A map for a page: ``text/html`` (interactive) and ``image/png`` (print) in one bundle."""
+    """A map for a page: the interactive map (HTML) and its static picture (print) in one bundle.
+
+    In the book's build the interactive map is :data:`MAP_FRAME`, a frame loaded when the
+    reader scrolls near it; in a reader's notebook it is ``text/html``, the map inline.
+    """
 
     def __init__(self, spec: MapSpec, asset_base: str | None = "default"):
         self.spec = spec
@@ -91,12 +101,19 @@ class MapFigure:
             'style="width:100%;height:100%;border:1px solid #ccc" allowfullscreen></iframe></div>'
         )
 
+    def frame(self) -> dict:
+        """What the book's frame of this map needs: its document, key, title and height."""
+        return {"key": self.spec.key, "title": self.alt, "height": self.spec.height_px, "document": self.document}
+
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {
-            "text/html": self._repr_html_(),
-            "image/png": base64.b64encode(self.png).decode("ascii"),
-            "text/plain": self.alt,
-        }
+        from shifeng import runtime
+
+        bundle = {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": self.alt}
+        if runtime.in_book_build():
+            bundle[MAP_FRAME] = self.frame()
+        else:
+            bundle["text/html"] = self._repr_html_()
+        return bundle
 
     def __repr__(self) -> str:
         return f"<MapFigure {self.spec.key}: {self.title}>"

@@ -22,8 +22,8 @@ from shifeng.ext import map_assets
 from shifeng.maps import look
 from shifeng.maps.spec import DATUM_NOTE, QUALITY_WORDS, MapSpec, Shape, _km, esc, short_name, wrap
 
-#: where a chapter page (``book/<name>.html``) finds the files of :mod:`shifeng.ext.map_assets`
-BOOK_ASSETS = f"../{map_assets.OUT_DIR}/"
+#: where a map's document (``_maps/frames/<map>.html``) finds the files of :mod:`shifeng.ext.map_assets`
+BOOK_ASSETS = "../"
 
 
 def default_asset_base() -> str | None:
