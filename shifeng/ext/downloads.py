@@ -33,6 +33,9 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 #: the folder of the HTML output that receives the PDFs (its URLs are stable: pdf/book.pdf)
 HTML_PDF_DIR = "pdf"
@@ -222,7 +225,11 @@ def set_notebook_source(app, pagename, templatename, context, doctree) -> None:
 
     url = (app.config.html_theme_options or {}).get("repository_url", "") or ""
     intro = reader.INTRO.format(where=f" ({url})" if url else "", zip_name=bundle.ZIP_NAME)
-    notebook = reader.reader_notebook(nbformat.read(executed, as_version=4), _label_titles(app), intro=intro)
+    try:
+        notebook = reader.reader_notebook(nbformat.read(executed, as_version=4), _label_titles(app), intro=intro)
+    except KeyError as error:  # a glued value missing: the page's execution failed, and said so
+        logger.warning(f"no notebook offered for download: {error}", location=pagename, type="shifeng", subtype="reader")
+        return
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(nbformat.writes(notebook), encoding="utf-8")

@@ -5,8 +5,8 @@ page shows and changes how it gets there.
 
 1. **Icons from a font, not a script.** The theme draws its icons twice over: its CSS
    holds Font Awesome's web-font rules, and it also loads ``fontawesome.js`` (1.5 MB),
-   which replaces every icon with an inline SVG at run time. The script is dropped; the
-   CSS and the web fonts draw the same icons.
+   which replaces every icon with an inline SVG at run time. ``_templates/layout.html``
+   drops the script; the CSS and the web fonts draw the same icons.
 2. **Only the icons the book uses.** Font Awesome's fonts hold some 1,400 icons (the solid
    font alone is 156 KB). After the build, every icon name that a page or a script of the
    book uses is looked up in the theme's CSS, and each font is cut to those glyphs with
@@ -18,6 +18,19 @@ page shows and changes how it gets there.
 4. **Images loaded when needed, without layout shift.** Every ``<img>`` of a page gets
    ``loading="lazy"``, ``decoding="async"`` and its width and height, so the browser
    reserves its space before it arrives (``_static/book.css`` keeps it fluid).
+5. **Scripts that do not hold up the first paint.** Every script file of a page but one is
+   ``defer``: it runs, in order, once the page is parsed, instead of stopping the parser
+   in the ``<head>`` (``documentation_options.js``, 300 bytes, stays: inline scripts use it).
+6. **Nothing a page does not use.** Jupyter Book loads sphinx-thebe (live code cells,
+   which the book does not offer) and sphinx-design (tabs, cards, which a page may not
+   use) into every page: thebe's files are dropped, sphinx-design's kept only on a page
+   whose body uses one of its components (``sd-`` classes). The theme's CSS carries a rule
+   for each of Font Awesome's icons: only the rules of the icons the book uses are kept.
+7. **One stylesheet, one request.** A page asked for ten stylesheets, one of which
+   (the theme's ``theme.css``) only ``@import``-ed Sphinx's ``basic.css``: two rounds of
+   requests before the first paint, over a slow connection. The stylesheets every page
+   uses are joined, in their order, into ``_static/styles/book-bundle.css`` (the
+   ``@import`` resolved), and ``_templates/layout.html`` links that one file.
 
 Register it in ``_config.yml`` under ``sphinx: extra_extensions`` as ``shifeng.ext.light``.
 """
@@ -29,8 +42,6 @@ from pathlib import Path
 
 import imagesize
 
-#: the script of the theme that swaps icons for SVG (its CSS already draws them with the font)
-ICON_SCRIPT = "scripts/fontawesome.js"
 FONT_DIR = Path("_static") / "vendor" / "fontawesome" / "webfonts"
 THEME_CSS = Path("_static") / "styles" / "pydata-sphinx-theme.css"
 #: class names of Font Awesome that are styles and sizes, not icons
@@ -41,10 +52,47 @@ ICON_NAME = re.compile(r"\bfa-[a-z0-9]+(?:-[a-z0-9]+)*\b")
 IMG = re.compile(r"<img\b(?![^>]*\bloading=)([^>]*?)\bsrc=\"([^\"]+)\"([^>]*?)/?>")
 
 
-def drop_icon_script(app, pagename, templatename, context, doctree) -> None:
-    scripts = context.get("script_files")
-    if scripts:
-        context["script_files"] = [s for s in scripts if ICON_SCRIPT not in str(getattr(s, "filename", s) or "")]
+#: files extensions add to every page that no page of the book uses; sphinx-design's are kept
+#: where a page uses one of its components
+UNUSED = ("sphinx-thebe.css", "sphinx-thebe.js")
+DESIGN = ("sphinx-design.min.css", "design-tabs.js")
+#: the stylesheets every page uses, joined into one (in page order, after the theme's two)
+BUNDLE = Path("_static") / "styles" / "book-bundle.css"
+THEME_FIRST = [Path("_static") / "basic.css", THEME_CSS]  # theme.css is only @import "../basic.css"
+BUNDLED = ("pygments.css", "sphinx-book-theme.css", "togglebutton.css", "copybutton.css", "exercise.css", "book.css")
+
+
+def _bundled(filename: str) -> bool:
+    name = filename.split("?")[0].rsplit("/", 1)[-1]
+    return name in BUNDLED or (name.startswith("mystnb.") and name.endswith(".css"))
+
+
+#: script files that inline scripts of the page use as soon as they run
+KEEP_BLOCKING = ("_static/documentation_options.js",)
+
+
+def _name(asset) -> str:
+    return str(getattr(asset, "filename", asset) or "")
+
+
+def trim_assets(app, pagename, templatename, context, doctree) -> None:
+    """Drop thebe (and sphinx-design where unused) from the page, and defer its script files."""
+    uses_design = 'class="sd-' in context.get("body", "")
+    drop = UNUSED + (() if uses_design else DESIGN)
+    for key in ("css_files", "script_files"):
+        if context.get(key):
+            context[key] = [a for a in context[key] if not _name(a).split("?")[0].endswith(drop)]
+    # the bundle stands for these: remember their order (the same on every page), then drop them
+    members = [_name(a).split("?")[0] for a in context.get("css_files") or [] if _bundled(_name(a))]
+    if members:
+        app.env.shifeng_bundle_members = members
+    context["css_files"] = [a for a in context.get("css_files") or [] if not _bundled(_name(a))]
+    context["shifeng_bundle"] = f"{BUNDLE.as_posix()}?v={bundle_version()}"
+    for script in context.get("script_files") or []:
+        attributes = getattr(script, "attributes", None)
+        # documentation_options.js stays: the page's inline scripts set DOCUMENTATION_OPTIONS at once
+        if attributes is not None and script.filename and "async" not in attributes and not script.filename.startswith(KEEP_BLOCKING):
+            attributes.setdefault("defer", "defer")
 
 
 def icon_codepoints(css: str) -> dict[str, int]:
@@ -64,6 +112,21 @@ def icons_used(outdir: Path) -> set[str]:
             continue
         names |= set(ICON_NAME.findall(path.read_text(encoding="utf-8", errors="ignore")))
     return names - NOT_ICONS
+
+
+def trim_icon_rules(outdir: Path) -> tuple[int, int]:
+    """Keep in the theme's CSS only the icon rules of the icons the book uses; returns (bytes before, after)."""
+    path = outdir / THEME_CSS
+    css = path.read_text(encoding="utf-8")
+    used = icons_used(outdir)
+
+    def keep(match):
+        names = re.findall(r"\.(fa-[a-z0-9-]+):before", match.group(1))
+        return match.group(0) if used.intersection(names) else ""
+
+    trimmed = ICON_RULE.sub(keep, css)
+    path.write_text(trimmed, encoding="utf-8")
+    return len(css.encode()), len(trimmed.encode())
 
 
 def subset_fonts(outdir: Path) -> dict[str, tuple[int, int]]:
@@ -105,6 +168,27 @@ def sized_images(html: str, page: Path, outdir: Path) -> str:
     return IMG.sub(add, html)
 
 
+def bundle_version() -> str:
+    """The bundle's cache key: the commit's time (make sets SOURCE_DATE_EPOCH), so a new commit is a new URL."""
+    import os
+
+    return os.environ.get("SOURCE_DATE_EPOCH", "0")
+
+
+def write_bundle(app, outdir: Path) -> int:
+    """Join the theme's stylesheets and the pages' own into one file; returns its size."""
+    members = getattr(app.env, "shifeng_bundle_members", None) or []
+    parts = []
+    for path in [*THEME_FIRST, *(Path(m) for m in members)]:
+        css = (outdir / path).read_text(encoding="utf-8")
+        if path.parent != BUNDLE.parent:  # url(...) relative to the file's own folder, now _static/styles/
+            css = re.sub(r"url\((['\"]?)(?!data:|https?:|/|#)([^'\")]+)\1\)", lambda m: f"url({m.group(1)}../{m.group(2)}{m.group(1)})", css)
+        parts.append(f"/* {path.as_posix()} */\n{css}")
+    text = "\n".join(parts)
+    (outdir / BUNDLE).write_text(text, encoding="utf-8")
+    return len(text.encode())
+
+
 def finish(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -117,11 +201,13 @@ def finish(app, exception) -> None:
         if changed != text:
             page.write_text(changed, encoding="utf-8")
     if (outdir / FONT_DIR).is_dir() and (outdir / THEME_CSS).is_file():
-        subset_fonts(outdir)
+        subset_fonts(outdir)  # first: it reads every icon's codepoint from the whole CSS
+        trim_icon_rules(outdir)
+        write_bundle(app, outdir)
 
 
 def setup(app):
-    app.connect("html-page-context", drop_icon_script, priority=950)
+    app.connect("html-page-context", trim_assets, priority=960)
     # after the other extensions' build-finished steps (default 500): the pages are complete
     app.connect("build-finished", finish, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

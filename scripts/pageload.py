@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""What a reader's phone downloads and waits for, page by page, against the stock template.
+
+    python scripts/pageload.py [HTML_DIR] [--stock STOCK_HTML_DIR] [--runs N]    (make bench runs it)
+
+Each page is opened cold (a new browser context: no cache) in Debian's Chromium, driven by
+Playwright, at a phone's size (375 x 667, touch), with the CPU slowed fourfold and the
+network throttled to a slow 4G (150 ms round trip, 1.6 Mbit/s down), from a loopback
+server that sends text gzip-compressed, as a web server would. Requests to other hosts
+(map tiles) are refused and not counted. For every page it prints:
+
+- the bytes transferred (after compression), in all and by kind, and the requests;
+- the largest contentful paint (LCP) and the total blocking time (TBT: the long tasks'
+  time over 50 ms after the first contentful paint), from the browser's own
+  performance observers;
+
+and each as a ratio to the stock Jupyter Book template (``jupyter-book create``, built
+with the pinned packages) measured in the same run, because on a shared 2-core machine
+absolute times mean little. With ``--runs N`` each page is loaded N times and the median
+is printed. Targets (first visit, cold cache): a text chapter at most 200 KiB, the
+landing page at most 150 KiB, the four-blocks chapter at most 450 KiB before a map is
+touched (its maps load when scrolled near); LCP and TBT at most half the stock template's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import os
+import statistics
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+CHROMIUM = os.environ.get("BOOK_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+PHONE = {"viewport": {"width": 375, "height": 667}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+#: a slow 4G connection (Lighthouse's mobile default): bytes per second, milliseconds
+NETWORK = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 750e3 / 8}
+CPU_SLOWDOWN = 4
+COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".txt", ".csv", ".map", ".xml", ".ipynb", ".md"}
+
+TARGET_KIB = {"text": 200, "landing": 150, "maps": 450}
+#: LCP and TBT at most this fraction of the stock template's (same run)
+TARGET_RATIO = 0.5
+
+OBSERVE = """
+window.__lcp = 0; window.__fcp = 0; window.__longtasks = [];
+new PerformanceObserver(l => { for (const e of l.getEntries()) window.__lcp = e.startTime; })
+  .observe({type: 'largest-contentful-paint', buffered: true});
+new PerformanceObserver(l => { for (const e of l.getEntries()) if (e.name === 'first-contentful-paint') window.__fcp = e.startTime; })
+  .observe({type: 'paint', buffered: true});
+new PerformanceObserver(l => { for (const e of l.getEntries()) window.__longtasks.push([e.startTime, e.duration]); })
+  .observe({type: 'longtask', buffered: true});
+"""
+RESULT = """() => ({lcp: window.__lcp, fcp: window.__fcp,
+  tbt: window.__longtasks.filter(([s, d]) => s >= window.__fcp).reduce((t, [s, d]) => t + Math.max(0, d - 50), 0)})"""
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, text compressed with gzip when the browser accepts it, never cached."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file() or path.suffix not in COMPRESSIBLE or "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        import io
+
+        return io.BytesIO(body)
+
+
+def serve(folder: Path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(folder)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def pages_of(html: Path) -> list[str]:
+    skip = {"genindex.html", "search.html"}
+    return sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")
+                  if not any(part.startswith(("_", ".")) for part in p.relative_to(html).parts[:-1]) and p.name not in skip)
+
+
+def kind_of(resource_type: str, url: str) -> str:
+    suffix = Path(urlsplit(url).path).suffix
+    if resource_type == "Document":
+        return "html"
+    if resource_type in ("Stylesheet", "Script", "Font", "Image"):
+        return {"Stylesheet": "css", "Script": "js", "Font": "font", "Image": "image"}[resource_type]
+    return {".js": "js", ".css": "css", ".woff2": "font"}.get(suffix, "other")
+
+
+def load(browser, url: str) -> dict:
+    """One cold load of ``url``: bytes by kind, requests, LCP and TBT (milliseconds)."""
+    context = browser.new_context(**PHONE)
+    context.route(lambda u: urlsplit(u).hostname != "127.0.0.1", lambda route: route.abort())
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", NETWORK)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    kinds, sizes = {}, {}
+    cdp.on("Network.responseReceived", lambda e: kinds.__setitem__(e["requestId"], kind_of(e["type"], e["response"]["url"])))
+    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    page.add_init_script(OBSERVE)
+    page.goto(url, wait_until="load", timeout=180_000)
+    try:
+        page.wait_for_load_state("networkidle", timeout=30_000)
+    except Exception:  # a page that keeps fetching is judged on what it fetched so far
+        pass
+    page.wait_for_timeout(500)
+    timing = page.evaluate(RESULT)
+    context.close()
+    by_kind: dict[str, int] = {}
+    for request, size in sizes.items():
+        by_kind[kinds.get(request, "other")] = by_kind.get(kinds.get(request, "other"), 0) + size
+    return {"bytes": sum(sizes.values()), "kinds": by_kind, "requests": len(sizes), "lcp": timing["lcp"], "tbt": timing["tbt"]}
+
+
+def measure(html: Path, runs: int = 1, pages: list[str] | None = None) -> dict[str, dict]:
+    from playwright.sync_api import sync_playwright
+
+    server, base = serve(html)
+    results = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for name in pages or pages_of(html):
+                loads = [load(browser, base + name) for _ in range(runs)]
+                best = sorted(loads, key=lambda r: r["lcp"])[len(loads) // 2]
+                best = dict(best, lcp=statistics.median(r["lcp"] for r in loads), tbt=statistics.median(r["tbt"] for r in loads))
+                results[name] = best
+            browser.close()
+    finally:
+        server.shutdown()
+    return results
+
+
+def kind_of_page(name: str, html: Path) -> str:
+    if name == "index.html":
+        return "landing"
+    return "maps" if "<iframe" in (html / name).read_text(encoding="utf-8") else "text"
+
+
+def report(book: dict[str, dict], stock: dict[str, dict], html: Path) -> list[str]:
+    ref = {m: statistics.mean(r[m] for r in stock.values()) for m in ("bytes", "lcp", "tbt")} if stock else {}
+    lines = []
+    if stock:
+        lines += ["Stock Jupyter Book template (jupyter-book create), the same run:",
+                  f"  {'page':34} {'KiB':>7} {'req':>4} {'LCP ms':>8} {'TBT ms':>7}"]
+        for name, r in stock.items():
+            lines.append(f"  {name:34} {r['bytes'] / 1024:7.0f} {r['requests']:4d} {r['lcp']:8.0f} {r['tbt']:7.0f}")
+        lines.append(f"  {'mean (the reference of the ratios)':34} {ref['bytes'] / 1024:7.0f} {'':4} {ref['lcp']:8.0f} {ref['tbt']:7.0f}")
+        lines.append("")
+    lines += ["The book (first visit, cold cache, phone, slow 4G, CPU / 4; transfer after gzip; x: ratio to the stock mean):",
+              f"  {'page':34} {'KiB':>7} {'x':>5} {'req':>4} {'LCP ms':>8} {'x':>5} {'TBT ms':>7} {'x':>5}  "
+              f"{'html/css/js/font/image KiB':28} verdict"]
+    failures = 0
+    for name, r in book.items():
+        kind = kind_of_page(name, html)
+        limit = TARGET_KIB[kind]
+        ratio = {m: (r[m] / ref[m] if ref and ref[m] else float("nan")) for m in ("bytes", "lcp", "tbt")}
+        problems = []
+        if r["bytes"] / 1024 > limit:
+            problems.append(f"over {limit} KiB")
+        if ref and ratio["lcp"] > TARGET_RATIO:
+            problems.append("LCP over half the stock's")
+        if ref and ref["tbt"] > 0 and ratio["tbt"] > TARGET_RATIO:
+            problems.append("TBT over half the stock's")
+        failures += bool(problems)
+        split = "/".join(f"{r['kinds'].get(k, 0) / 1024:.0f}" for k in ("html", "css", "js", "font", "image"))
+        lines.append(f"  {name:34} {r['bytes'] / 1024:7.0f} {ratio['bytes']:5.2f} {r['requests']:4d} {r['lcp']:8.0f} "
+                     f"{ratio['lcp']:5.2f} {r['tbt']:7.0f} {ratio['tbt']:5.2f}  {split:28} {'; '.join(problems) or 'ok'}")
+    lines.append(f"  {len(book) - failures} of {len(book)} pages within the targets "
+                 f"(text {TARGET_KIB['text']} KiB, landing {TARGET_KIB['landing']} KiB, maps {TARGET_KIB['maps']} KiB before a "
+                 f"map is touched, LCP and TBT at most {TARGET_RATIO:.0%} of the stock's)")
+    return lines
+
+
+def build_stock(folder: Path, jupyter_book: Path) -> Path:
+    """The stock template, created and built with the pinned Jupyter Book: its HTML folder."""
+    import subprocess
+
+    subprocess.run([str(jupyter_book), "create", str(folder)], check=True, capture_output=True)
+    subprocess.run([str(jupyter_book), "build", str(folder)], check=True, capture_output=True)
+    return folder / "_build" / "html"
+
+
+def main(argv: list[str] | None = None) -> int:
+    import sys
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("html", nargs="?", type=Path, default=Path(__file__).resolve().parent.parent / "_build" / "html")
+    parser.add_argument("--stock", type=Path, help="a built stock template's HTML folder (default: build one now)")
+    parser.add_argument("--runs", type=int, default=1)
+    args = parser.parse_args(argv)
+    stock_html = args.stock
+    if stock_html is None:
+        stock_html = build_stock(Path(tempfile.mkdtemp(prefix="shifeng-stock-")) / "book", Path(sys.executable).parent / "jupyter-book")
+    stock = measure(stock_html, args.runs)
+    book = measure(args.html, args.runs)
+    print("\n".join(report(book, stock, args.html)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
