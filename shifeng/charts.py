@@ -57,17 +57,17 @@ __all__ = [
 
 COMMITTEE_STATUS = {
     "election_completed": ("业委会选举工作全部完成", "committee elected"),
-    "new_property_company_selected": ("已选聘新物业公司", "committee has chosen a new property company"),
+    "new_property_company_selected": ("已选聘新物业公司", "committee in office has selected and hired a new property-management company"),
     "candidate_election_in_progress": ("正在加快推进业委会候选人选举", "election of candidates under way"),
 }
-#: the report's own verbs for each status (the book codes the status from them)
+#: the statuses the book codes from the report's verbs (block_works.verb_zh holds each verb)
 WORK_STATUS = {
-    "built": ("…了", "built"),
+    "built": ("", "built or done"),
     "planned": ("规划", "planned"),
 }
 POLLUTION_STATUS = {
-    "pushed": ("重点推进了", "pushed through"),
-    "actively_pushing": ("积极推进", "under way"),
+    "pushed": ("重点推进了", "focused on and pushed forward"),
+    "actively_pushing": ("积极推进", "actively pushing forward"),
 }
 PRECISION_NOTE = {
     "day": "",
@@ -385,7 +385,7 @@ def funding_structure(data_dir=data.DATA_DIR) -> Figure:
     reported = bool(channels["amount_reported"].fillna(False).any())
     banner = (
         "Structure only. No amounts are drawn: every box of a row and every arrow is the same size; "
-        "arrows give the report's logic, not flows or sums."
+        "arrows give the book's reading of how the report's passages connect, not flows or sums."
         + ("" if reported else " The report gives no amount for any channel (金额未报道).")
     )
     block = _Block(banner, inner - 0.3, size=10, weight="bold", color=INK)
@@ -605,7 +605,7 @@ def pollution_actions(data_dir=data.DATA_DIR) -> Figure:
     y = _title(
         canvas,
         "Pollution control: direct sewage discharges tackled",
-        "Outfalls (直排口, direct discharge points) by place, where the report gives a number; "
+        "Outfalls (处, points of direct sewage discharge) by place, where the report gives a number; "
         "after each place, how far the work had got." + (f" {key[0].upper()}{key[1:]}." if len(shown) > 1 else ""),
     )
     max_value = int(counted.max()) if len(counted) else 0
@@ -635,7 +635,7 @@ def pollution_actions(data_dir=data.DATA_DIR) -> Figure:
 
 
 def staff_posted(data_dir=data.DATA_DIR) -> Figure:
-    """The cadres posted by the Home of Craftsmen, and where they were sent: one mark per unit."""
+    """The leading-group members and key staff the Home of Craftsmen posted, and where: one mark per unit."""
     figures = data.load("key_figures", data_dir)
     staff = figures[figures["topic"] == "staff"]
     shapes = {"people": ("o", COLOURS["party"]), "blocks": ("s", OKABE_ITO["blue"]),
@@ -718,7 +718,8 @@ def blocks_comparison(data_dir=data.DATA_DIR) -> Figure:
                "Each block's type and slogan as the report gives them, and one mark per work the report names "
                "(not every project built).")
     legend = [("marker", dict(marker=look[s]["marker"], size=10, fc=look[s]["fc"], ec=look[s]["ec"], lw=1.4),
-               f"{WORK_STATUS.get(s, (s, s))[1]} ({WORK_STATUS.get(s, (s, s))[0]})") for s in statuses]
+               WORK_STATUS.get(s, (s, s))[1] + (f" ({WORK_STATUS[s][0]})" if WORK_STATUS.get(s, ("",))[0] else ""))
+              for s in statuses]
     if (works["status_basis"] == "reading").any():
         legend.append(("marker", dict(marker=reading["marker"], size=9, fc=reading["fc"], ec=reading["ec"], lw=1.6),
                        "status is the book's reading"))
@@ -892,7 +893,7 @@ def organisation_diagram(data_dir=data.DATA_DIR) -> Figure:
         canvas.arrow(f"edge:home-lead:{h.home_id}", (x + hw / 2, y_home + hh), (x + hw / 2, y_line))
     y = y_line + lh + 0.45
 
-    # the frame: three party bodies the blocks were drawn upon
+    # the frame: the three party bodies the district relied on (依托) to draw the blocks
     canvas.line(None, [margin, canvas.width - margin], [y - 0.2, y - 0.2], color=RULE, lw=0.8)
     y = canvas.blocks("frame:title", margin, y, [
         _Block(f"The frame: the district relied on (依托) {_words(len(frame))} party bodies to draw the blocks (街区)", inner, size=10.5,

@@ -129,6 +129,7 @@ def blocks(data_dir) -> dict[str, Value]:
     values["firsts_total"] = len(certain)
     values["firsts_possible"] = int((works["first_claim_scope"] == "possible").sum())
     values["firsts_at_most"] = values["firsts_total"] + values["firsts_possible"]
+    values["works_reading"] = int((works["status_basis"] == "reading").sum())
     for block in started.itertuples():
         own = works[works["block_id"] == block.block_id]
         values.update(_counts(own, "status", block.block_id, statuses))
@@ -218,7 +219,16 @@ def reading_times() -> dict[str, Value]:
     return values
 
 
-TOPICS = [frame, programme, people, committees, blocks, money, pollution, timeline]
+def places(data_dir) -> dict[str, Value]:
+    """How far Chinese map services shift a point around Shifeng (GCJ-02 from WGS-84), to ten metres."""
+    from shifeng import geo
+
+    seat = data.load("places", data_dir).set_index("place_id").loc["district-seat"]
+    lat, lon = geo.wgs84_to_gcj02(float(seat["lat"]), float(seat["lon"]))
+    return {"datum_shift_m": int(round(geo.distance_m(float(seat["lat"]), float(seat["lon"]), lat, lon), -1))}
+
+
+TOPICS = [frame, programme, people, committees, blocks, money, pollution, timeline, places]
 
 
 @cache

@@ -351,33 +351,20 @@ def test_the_local_leaflet_is_foliums_leaflet():
     assert "jquery" in dict(folium.Map.default_js), "folium's popups need jQuery"
 
 
-def test_the_extension_copies_at_the_end_of_an_html_build(tmp_path):
-    class App:
-        outdir = str(tmp_path)
-        builder = type("Builder", (), {"format": "html"})()
-
-        def __init__(self):
-            self.handlers = {}
-
-        def connect(self, event, handler):
-            self.handlers[event] = handler
-
-    app = App()
-    meta = map_assets.setup(app)
-    assert meta["parallel_read_safe"]
-    app.handlers["build-finished"](app, None)
-    assert (tmp_path / "_maps" / "leaflet" / "leaflet.js").is_file()
-    assert (tmp_path / "_maps" / "jquery" / "jquery.min.js").is_file()
-    assert not (tmp_path / "_static").exists()
-
-
-def test_the_display_bundle_has_the_map_and_its_picture(md):
+def test_the_display_bundle_has_the_map_and_its_picture(md, monkeypatch):
+    """In the book's build: a frame of the map's own document (and its picture for print);
+    in a reader's notebook: the map inline."""
     figure = maps.MapFigure(maps.block_spec(md, "tianxin"))
     bundle = figure._repr_mimebundle_()
-    assert set(bundle) == {"text/html", "image/png", "text/plain"}
+    assert set(bundle) == {maps.MAP_FRAME, "image/png", "text/plain"}
     assert base64.b64decode(bundle["image/png"]).startswith(PNG_SIGNATURE)
-    assert '<iframe srcdoc="' in bundle["text/html"] and f'title="{maps.esc(figure.alt)}"' in bundle["text/html"]
+    frame = bundle[maps.MAP_FRAME]
+    assert frame["key"] == "block-tianxin" and frame["title"] == figure.alt and frame["document"].startswith("<!DOCTYPE html>")
     assert "Tianxin" in bundle["text/plain"] and "approximate" in bundle["text/plain"]
+    monkeypatch.delenv("SHIFENG_BOOK_BUILD")
+    reader = maps.MapFigure(maps.block_spec(md, "tianxin"))._repr_mimebundle_()
+    assert set(reader) == {"text/html", "image/png", "text/plain"} and '<iframe srcdoc="' in reader["text/html"]
+    assert "unpkg.com/leaflet" in reader["text/html"] or "cdn.jsdelivr.net" in reader["text/html"]
 
 
 def test_the_same_map_gives_the_same_bytes(md):
