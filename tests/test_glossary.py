@@ -1,5 +1,6 @@
 """The glossary page is generated from data/glossary.csv, and every linked term is in it."""
 
+import csv
 import re
 
 import pytest
@@ -52,3 +53,47 @@ def test_terms_sort_by_pinyin_without_tones():
     assert sort_key("Shífēng Qū") == "shifengqu"
     assert sort_key("zhì'ān") == "zhian"
     assert sort_key("ǎi") < sort_key("bā")
+
+
+# --- one Chinese term, one English rendering -----------------------------------------
+
+INLINE_GLOSS = re.compile(r"\{term\}`([^`<]+)`\s*\(\*[^*]+\*,\s*([^)]+)\)")
+KEY_TERM = re.compile(r"^- \{term\}`([^`<]+)`\s*\(\*[^*]+\*\):\s*(.+)$", re.M)
+
+
+def _words(text: str) -> list[str]:
+    """The words of a rendering, to compare: lower case, no articles, quotes or parentheses, singular."""
+    text = re.sub(r"\([^)]*\)", " ", text.lower())
+    words = [w for w in re.split(r"[^a-z–]+", text) if w and w not in ("a", "an", "the")]
+    return [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words]
+
+
+def renderings() -> list[tuple[str, str, str, str]]:
+    """(page, term, the English a chapter gives it, the glossary's), for every term a chapter glosses."""
+    glossary = {row["hanzi"]: row["english"] for row in csv.DictReader((REPO_ROOT / "data" / "glossary.csv").open(encoding="utf-8"))}
+    found = []
+    for path in book_pages():
+        if path.name == "glossary.md":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for pattern in (INLINE_GLOSS, KEY_TERM):
+            for match in pattern.finditer(text):
+                term, gloss = match.group(1), re.sub(r"\s+", " ", match.group(2))
+                if term in glossary and not gloss.startswith("see "):
+                    found.append((path.name, term, gloss, glossary[term]))
+    return found
+
+
+def test_every_chapter_renders_a_term_as_the_glossary_does():
+    """Where a chapter glosses a term, in its key terms or inline, it opens with the glossary's
+    English (names excepted: the glossary's English is the name, the chapter may describe it)."""
+    found = renderings()
+    assert len(found) > 100
+    wrong = []
+    for page, term, gloss, english in found:
+        if english[:1].isupper():  # a proper name
+            continue
+        expected, given = _words(english), _words(gloss)
+        if given[: len(expected[:3])] != expected[:3]:
+            wrong.append(f"{page}: {term} glossed {gloss!r}, the glossary says {english!r}")
+    assert not wrong, "\n".join(wrong)
