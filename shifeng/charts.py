@@ -795,7 +795,7 @@ def timeline(data_dir=data.DATA_DIR) -> Figure:
                       fc=COLOURS["party"] if primary and not derived else PAPER,
                       ec=COLOURS["party"] if primary else INK, lw=1.6)
         last_y = y
-        y = bottom + 0.16
+        y = bottom + 0.12
     canvas.line("axis", [x_axis, x_axis], [top + 0.1, last_y + 0.1], color=RULE, lw=2, zorder=1)
     return canvas.figure()
 

@@ -236,7 +236,9 @@ def open_offline_context(browser, log: OfflineLog, **context_options):
         return urlsplit(url).hostname == "127.0.0.1"
 
     def on_failed(request):
-        if own(request.url):
+        # ERR_ABORTED: the browser cancelled the request because the page was left while a
+        # lazy image or map frame was still loading; a missing file is an HTTP 404 (below)
+        if own(request.url) and request.failure != "net::ERR_ABORTED":
             log.failed.append(f"{request.url} ({request.failure})")
 
     def on_response(response):
@@ -307,6 +309,30 @@ def visit(page, url: str, settle_ms: int = 5_000):
     except PlaywrightTimeout:  # a page that keeps fetching is judged on what it did so far
         pass
     return response
+
+
+def load_lazy_frames(page, timeout_ms: int = 20_000) -> list:
+    """Bring every ``<iframe loading="lazy">`` (a map) into view so that it loads, as a reader
+    scrolling down would; wait for each frame's load event; return the frames.
+
+    A lazy frame off screen never loads, and a script that talks to it (axe-core,
+    Playwright) waits for ever (dequelabs/axe-core-npm#727).
+    """
+    frames = []
+    for element in page.query_selector_all("iframe"):
+        element.scroll_into_view_if_needed(timeout=timeout_ms)
+        frame = element.content_frame()
+        if frame is not None:
+            frame.wait_for_load_state("load", timeout=timeout_ms)
+            frames.append(frame)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    return frames
+
+
+@pytest.fixture(scope="session")
+def load_frames():
+    """``load_frames(page)``: scroll every lazy frame (a map) into view and wait until it has loaded."""
+    return load_lazy_frames
 
 
 @pytest.fixture(scope="session")

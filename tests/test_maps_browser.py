@@ -62,9 +62,10 @@ def map_pages(book_html: Path) -> list[str]:
     )
 
 
-def map_frames(page):
+def map_frames(page, load_frames):
     """(map key, frame) for every map of the page, once its boundary is in the DOM."""
     found = []
+    load_frames(page)
     for wrapper in page.query_selector_all("div.shifeng-map"):
         frame = wrapper.query_selector("iframe").content_frame()
         frame.wait_for_selector("path.shifeng-boundary", state="attached", timeout=20_000)
@@ -80,7 +81,8 @@ def test_the_map_assets_were_copied_into_the_book(book_html):
 
 
 @pytest.mark.build
-def test_every_map_draws_its_boundary_and_zones_offline(book_html, book_server, offline_pages, offline_log, visit_page):
+def test_every_map_draws_its_boundary_and_zones_offline(book_html, book_server, offline_pages, offline_log, visit_page,
+                                                      load_frames):
     pages = map_pages(book_html)
     # the four-blocks chapter must carry its maps: an empty list would pass vacuously
     assert "book/05-four-blocks.html" in pages or os.environ.get("MAP_PAGES"), pages
@@ -89,7 +91,7 @@ def test_every_map_draws_its_boundary_and_zones_offline(book_html, book_server, 
     for name in pages:
         page = offline_pages()
         visit_page(page, book_server + name)
-        frames = map_frames(page)
+        frames = map_frames(page, load_frames)
         assert frames, f"{name}: no map"
         for key, frame in frames:
             where = f"{name} [{key}]"
@@ -117,7 +119,7 @@ def test_every_map_draws_its_boundary_and_zones_offline(book_html, book_server, 
     assert checked
 
 
-def test_a_hostile_name_shows_as_text_and_runs_nothing(browser, serve_folder, tmp_path):
+def test_a_hostile_name_shows_as_text_and_runs_nothing(browser, serve_folder, tmp_path, load_frames):
     md = maps.MapData.load()
     places = md.places.copy()
     hostile = "<script>window.__pwned=1</script><img src=x onerror=window.__pwned=2>`${window.__pwned=3}`"
@@ -145,7 +147,7 @@ def test_a_hostile_name_shows_as_text_and_runs_nothing(browser, serve_folder, tm
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
         page.goto(base + "index.html", wait_until="load")
-        [(_, frame)] = map_frames(page)
+        [(_, frame)] = map_frames(page, load_frames)
         frame.eval_on_selector_all("path.shifeng-zone-jingkan", DRAWN_JS)
         assert frame.evaluate("window.__pwned === undefined") and page.evaluate("window.__pwned === undefined")
         label = frame.inner_text(".shifeng-label-zone-jingkan").replace("\n", "")

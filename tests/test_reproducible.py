@@ -24,6 +24,7 @@ nor are glued numbers and words (two full builds compare them).
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -31,6 +32,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
+from shifeng.ext import map_assets
+from shifeng.maps import MAP_FRAME
 
 pytestmark = pytest.mark.build
 
@@ -185,6 +189,9 @@ def glued_outputs(notebook) -> list[tuple[int, str, object]]:
             if "scrapbook" not in output.get("metadata", {}):
                 continue
             data = {(m[len(GLUE_PREFIX):] if m.startswith(GLUE_PREFIX) else m): v for m, v in output.get("data", {}).items()}
+            if MAP_FRAME in data:  # a map: the page shows its own document, in a frame
+                found.append((index, MAP_FRAME, data[MAP_FRAME]))
+                continue
             shown = next((m for m in HTML_PRIORITY if m in data), None)
             if shown in IMAGE_SUFFIX or shown == "text/html":
                 found.append((index, shown, data[shown]))
@@ -210,6 +217,11 @@ def glue_problems(rel: Path, notebook, book_html: Path) -> list[str]:
             name = hashlib.sha256(raw).hexdigest() + IMAGE_SUFFIX[mime]
             if not (book_html / "_images" / name).exists():
                 problems.append(f"{rel}, cell {cell}: a glued {mime} drawn again is not the build's (no _images/{name})")
+        elif mime == MAP_FRAME:
+            frame = value if isinstance(value, dict) else json.loads(value)
+            name = map_assets.frame_name(frame)
+            if not (book_html / map_assets.OUT_DIR / map_assets.FRAMES_DIR / name).exists() or name not in page_html:
+                problems.append(f"{rel}, cell {cell}: a glued map made again is not the build's (no frame {name})")
         elif value not in page_html:
             problems.append(f"{rel}, cell {cell}: a glued text/html made again is not in {page.name} as built")
     return problems

@@ -69,6 +69,9 @@ def _bundled(filename: str) -> bool:
 
 #: script files that inline scripts of the page use as soon as they run
 KEEP_BLOCKING = ("_static/documentation_options.js",)
+#: searchtools.js, which the theme's search page loads without ``defer``, calls ``_ready``
+#: (doctools.js) and highlighting (sphinx_highlight.js) as soon as it runs
+SEARCH_NEEDS = ("_static/doctools.js", "_static/sphinx_highlight.js")
 
 
 def _name(asset) -> str:
@@ -88,11 +91,20 @@ def trim_assets(app, pagename, templatename, context, doctree) -> None:
         app.env.shifeng_bundle_members = members
     context["css_files"] = [a for a in context.get("css_files") or [] if not _bundled(_name(a))]
     context["shifeng_bundle"] = f"{BUNDLE.as_posix()}?v={bundle_version()}"
-    for script in context.get("script_files") or []:
-        attributes = getattr(script, "attributes", None)
-        # documentation_options.js stays: the page's inline scripts set DOCUMENTATION_OPTIONS at once
-        if attributes is not None and script.filename and "async" not in attributes and not script.filename.startswith(KEEP_BLOCKING):
-            attributes.setdefault("defer", "defer")
+    # documentation_options.js stays: the page's inline scripts set DOCUMENTATION_OPTIONS at once;
+    # on the search page, so do the scripts the theme's (blocking) searchtools.js calls at once
+    blocking = KEEP_BLOCKING + (SEARCH_NEEDS if pagename == "search" else ())
+    context["script_files"] = [_deferred(script, blocking) for script in context.get("script_files") or []]
+
+
+def _deferred(script, blocking: tuple[str, ...]):
+    """``script`` with ``defer``, as a new object: the builder shares one object across all pages."""
+    attributes = getattr(script, "attributes", None)
+    if attributes is None or not script.filename or "async" in attributes or "defer" in attributes:
+        return script
+    if str(script.filename).startswith(blocking):
+        return script
+    return type(script)(script.filename, priority=script.priority, **{**attributes, "defer": "defer"})
 
 
 def icon_codepoints(css: str) -> dict[str, int]:
@@ -131,8 +143,12 @@ def trim_icon_rules(outdir: Path) -> tuple[int, int]:
 
 def subset_fonts(outdir: Path) -> dict[str, tuple[int, int]]:
     """Cut each Font Awesome font of the build to the icons used; returns name -> (bytes before, after)."""
+    import logging
+
     from fontTools import subset
 
+    # the subsetter reports each step at INFO, which the build's log would print
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     codes = icon_codepoints((outdir / THEME_CSS).read_text(encoding="utf-8"))
     used = sorted({codes[name] for name in icons_used(outdir) if name in codes})
     sizes = {}
