@@ -18,7 +18,7 @@ ifneq ($(strip $(SOURCE_DATE_EPOCH)),)
 export SOURCE_DATE_EPOCH
 endif
 
-.PHONY: help venv data book site test clean
+.PHONY: help venv data book site test clean translations
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -52,11 +52,27 @@ export SHIFENG_BOOK_BUILD := 1
 # PDFS: a folder of PDFs for the HTML to link (make site sets it); empty: the HTML links none
 PDFS ?=
 
-book: venv  ## build the HTML book into _build/html (strict: any warning, cell error or stderr fails)
+# The Chinese edition (shifeng/i18n.py, locales/TRANSLATING.md): the same sources and
+# code, translated by the catalogs in locales/zh_CN, built in _build/zh by notebook
+# kernels that write Chinese (SHIFENG_LANG), then published in _build/html/zh.
+ZH := $(OUT)/_build/zh
+ZH_CONFIG := mkdir -p $(ZH) && $(PY) -m shifeng.i18n config zh_CN > $(ZH)/_config.yml
+ZH_PREPARE := SHIFENG_LANG=zh_CN $(PY) -m shifeng.buildcache $(ZH)
+ZH_FORGET := { rm -f $(ZH)/_build/.inputs-hash; exit 1; }
+
+book: venv  ## build both editions of the HTML book: _build/html and _build/html/zh (strict: any warning, cell error or stderr fails)
 	$(SYSTEM_DEPS) build
 	$(PREPARE); \
 	SHIFENG_PDFS=$(PDFS) SHIFENG_DATA_VALIDATED=$$fingerprint \
-	$(VENV)/bin/jupyter-book build . --path-output $(OUT) $(JB_FLAGS) || $(FORGET)
+	$(VENV)/bin/jupyter-book build . --path-output $(OUT) $(JB_FLAGS) || $(FORGET); \
+	$(ZH_CONFIG); $(ZH_PREPARE); \
+	SHIFENG_LANG=zh_CN SHIFENG_PDFS=$(if $(PDFS),$(PDFS)/zh) SHIFENG_DATA_VALIDATED=$$fingerprint \
+	$(VENV)/bin/jupyter-book build . --config $(ZH)/_config.yml --path-output $(ZH) $(JB_FLAGS) || $(ZH_FORGET)
+	$(PY) -m shifeng.i18n publish $(OUT)
+
+translations: venv  ## extract every message of both editions and merge it into locales/zh_CN (see locales/TRANSLATING.md)
+	$(PY) -m shifeng.i18n update
+	$(PY) -m shifeng.i18n check || true
 
 site: pdf  ## what is published: the PDFs (make pdf), then the HTML book linking them
 	$(MAKE) --no-print-directory book OUT=$(OUT) PDFS=$(abspath $(OUT))/_build/pdf
@@ -65,6 +81,7 @@ site: pdf  ## what is published: the PDFs (make pdf), then the HTML book linking
 # too), and so is a missing PDF in the PDF tests.
 test: export SHIFENG_REQUIRE_REPORT := 1
 test: export SHIFENG_REQUIRE_PDF := 1
+test: export SHIFENG_REQUIRE_TRANSLATIONS := 1
 test: site  ## build what is published (make site), then lint and run every test
 	$(SYSTEM_DEPS) test
 	$(VENV)/bin/ruff check shifeng tests scripts
@@ -76,11 +93,16 @@ clean:  ## remove the built book and the execution cache
 # The print edition: _build/pdf. `make site` links it into the HTML.
 .PHONY: pdf
 
-pdf: venv  ## build the book as PDF (_build/pdf/book.pdf) and a PDF handout per chapter (_build/pdf/chapters/)
+pdf: venv  ## build both editions as PDF: _build/pdf/book.pdf and its handouts (chapters/), the Chinese in _build/pdf/zh
 	$(SYSTEM_DEPS) pdf
 	$(PREPARE); \
-	SHIFENG_DATA_VALIDATED=$$fingerprint $(VENV)/bin/jupyter-book build . --builder latex --path-output $(OUT) $(JB_FLAGS) || $(FORGET)
+	SHIFENG_DATA_VALIDATED=$$fingerprint $(VENV)/bin/jupyter-book build . --builder latex --path-output $(OUT) $(JB_FLAGS) || $(FORGET); \
+	$(ZH_CONFIG); $(ZH_PREPARE); \
+	SHIFENG_LANG=zh_CN SHIFENG_DATA_VALIDATED=$$fingerprint \
+	$(VENV)/bin/jupyter-book build . --config $(ZH)/_config.yml --builder latex --path-output $(ZH) $(JB_FLAGS) || $(ZH_FORGET)
 	$(PY) -m shifeng.pdf $(OUT)/_build
+	$(PY) -m shifeng.pdf $(ZH)/_build
+	rm -rf $(OUT)/_build/pdf/zh && cp -r $(ZH)/_build/pdf $(OUT)/_build/pdf/zh
 
 # Quality reports (they never change the book in _build/html).
 .PHONY: bench linkcheck repro

@@ -10,7 +10,10 @@ lies outside it, and a change there must not leave old outputs on the pages:
   teaching notes (front matter) and reading time (the teacher's guide shows them);
 - the environment that draws: the installed Python packages and their versions, the
   Python version, and the font files matplotlib resolves for the book's fonts (a
-  chart cached while the CJK font was missing shows empty boxes).
+  chart cached while the CJK font was missing shows empty boxes);
+- the edition's language (``$SHIFENG_LANG``) and, for a translation, the catalogs its
+  kernels read: the package's strings, the data's English text and the glossary's
+  definitions (``locales/<language>/LC_MESSAGES/{shifeng,data,book/glossary}.po``).
 
 :func:`inputs_hash` covers all of these. When it differs from the last build's, the
 execution cache and the Sphinx environment are removed, and every page is executed
@@ -84,6 +87,14 @@ def inputs_hash() -> str:
         digest.update(b"no report")
     for line in environment() + book_structure():
         digest.update(line.encode() + b"\n")
+    # an edition's kernels write in its language, from the package's catalog of that language
+    from shifeng import i18n
+
+    digest.update(f"language {i18n.current()}\n".encode())
+    for domain in (i18n.PACKAGE_DOMAIN, i18n.DATA_DOMAIN, i18n.GLOSSARY_DOMAIN):
+        catalog = i18n.catalog_path(i18n.current(), domain)
+        if not i18n.is_source() and catalog.is_file():
+            digest.update(catalog.read_bytes())
     return digest.hexdigest()
 
 

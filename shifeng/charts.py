@@ -33,7 +33,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
-from shifeng import data, style
+from shifeng import data, i18n, style
 from shifeng.style import COLOURS, INK, MUTED, OKABE_ITO, PALE, PAPER, RULE, WIDTH
 
 __all__ = [
@@ -56,25 +56,25 @@ __all__ = [
 # order come from the data package's schema).
 
 COMMITTEE_STATUS = {
-    "election_completed": ("业委会选举工作全部完成", "committee elected"),
-    "new_property_company_selected": ("已选聘新物业公司", "committee in office has selected and hired a new property-management company"),
-    "candidate_election_in_progress": ("正在加快推进业委会候选人选举", "election of candidates under way"),
+    "election_completed": ("业委会选举工作全部完成", i18n.N_("committee elected")),
+    "new_property_company_selected": ("已选聘新物业公司", i18n.N_("committee in office has selected and hired a new property-management company")),
+    "candidate_election_in_progress": ("正在加快推进业委会候选人选举", i18n.N_("election of candidates under way")),
 }
 #: the statuses the book codes from the report's verbs (block_works.verb_zh holds each verb)
 WORK_STATUS = {
-    "built": ("", "built or done"),
-    "planned": ("规划", "planned"),
+    "built": ("", i18n.N_("built or done")),
+    "planned": ("规划", i18n.N_("planned")),
 }
 POLLUTION_STATUS = {
-    "pushed": ("重点推进了", "focused on and pushed forward"),
-    "actively_pushing": ("积极推进", "actively pushing forward"),
+    "pushed": ("重点推进了", i18n.N_("focused on and pushed forward")),
+    "actively_pushing": ("积极推进", i18n.N_("actively pushing forward")),
 }
 PRECISION_NOTE = {
     "day": "",
-    "month": "month only",
-    "season": "season only",
-    "year": "year only",
-    "derived": "derived date",
+    "month": i18n.N_("month only"),
+    "season": i18n.N_("season only"),
+    "year": i18n.N_("year only"),
+    "derived": i18n.N_("derived date"),
 }
 
 # --------------------------------------------------------------------------- text
@@ -164,6 +164,16 @@ class _Block:
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
+
+
+def _english(text: str, width_in: float, **style) -> list[_Block]:
+    """An English rendering under a Chinese name: in the English edition only (the Chinese one has the name)."""
+    return [_Block(text, width_in, **style)] if i18n.is_source() else []
+
+
+def _pair(zh: str, en: str) -> str:
+    """A name as ``石峰区 · Shifeng District`` in English, the hanzi alone in Chinese."""
+    return f"{zh} · {en}" if i18n.is_source() else zh
 
 
 def _stack_height(blocks: list[_Block], gap: float = 0.04) -> float:
@@ -310,12 +320,16 @@ _NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", 
 
 
 def _words(n: int) -> str:
-    """A small count in words (``4`` → ``four``), larger ones as digits."""
+    """A small count in words (``4`` → ``four``), larger ones as digits (and every one in Chinese)."""
+    if not i18n.is_source():
+        return str(n)
     return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
 
 
 def _series(items: list[str]) -> str:
-    """``a, b and c``."""
+    """``a, b and c`` (Chinese: ``a、b和c``)."""
+    if not i18n.is_source():
+        return items[0] if len(items) == 1 else "、".join(items[:-1]) + "和" + items[-1]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
@@ -350,12 +364,13 @@ def _limits(data_dir) -> dict[str, object]:
 
 def _draw_limit(canvas: _Canvas, gid: str, rule, y: float, color: str, ls: str, width: float = 3.4) -> float:
     """A limit: a line across the figure, its label in a white box on the line's left; returns the y below."""
-    one_line = f"{rule.name_zh} · {rule.name_en}"
+    one_line = _pair(rule.name_zh, rule.name_en)
     if _width_pt(one_line, 9.5, "bold") / 72 <= width:
         label = [_Block(one_line, width, size=9.5, weight="bold", ha="left")]
     else:
-        label = [_Block(rule.name_zh, width, size=9.5, weight="bold", ha="left"),
-                 _Block(rule.name_en, width, size=9.5, ha="left")]
+        label = [_Block(rule.name_zh, width, size=9.5, weight="bold", ha="left")]
+        if i18n.is_source():
+            label.append(_Block(rule.name_en, width, size=9.5, ha="left"))
     text_w = max(_width_pt(line, b.size, b.weight) for b in label for line in b.lines) / 72
     h = _stack_height(label, gap=0.0) + 0.12
     canvas.line(gid, [0.25, canvas.width - 0.25], [y + h / 2, y + h / 2], color=color, lw=2.2, ls=ls)
@@ -379,14 +394,14 @@ def funding_structure(data_dir=data.DATA_DIR) -> Figure:
     limits = _limits(data_dir)
 
     canvas = _Canvas()
-    y = _title(canvas, "Funding: pooled, screened, spent area by area")
+    y = _title(canvas, i18n._("Funding: pooled, screened, spent area by area"))
     margin, inner = 0.25, canvas.width - 0.5
 
     reported = bool(channels["amount_reported"].fillna(False).any())
     banner = (
-        "Structure only. No amounts are drawn: every box of a row and every arrow is the same size; "
-        "arrows give the book's reading of how the report's passages connect, not flows or sums."
-        + ("" if reported else " The report gives no amount for any channel (金额未报道).")
+        i18n._("Structure only. No amounts are drawn: every box of a row and every arrow is the same size; "
+               "arrows give the book's reading of how the report's passages connect, not flows or sums.")
+        + ("" if reported else i18n._(" The report gives no amount for any channel (金额未报道)."))
     )
     block = _Block(banner, inner - 0.3, size=10, weight="bold", color=INK)
     canvas.box("banner", margin, y, inner, block.height + 0.2, fc="#fff4e0", ec=OKABE_ITO["orange"], lw=1.2)
@@ -412,8 +427,8 @@ def funding_structure(data_dir=data.DATA_DIR) -> Figure:
             c.channel_id,
             [
                 _Block(c.name_zh, cw, size=11, weight="bold"),
-                _Block(c.name_en, cw, size=9.5),
-                _Block("amount reported" if c.amount_reported else "amount not reported", cw, size=9,
+                *_english(c.name_en, cw, size=9.5),
+                _Block(i18n._("amount reported") if c.amount_reported else i18n._("amount not reported"), cw, size=9,
                        color=MUTED, fontstyle="italic"),
             ],
         )
@@ -427,7 +442,7 @@ def funding_structure(data_dir=data.DATA_DIR) -> Figure:
     pie_x = (canvas.width - pie_w) / 2
     pool = pooling.loc["pooling"] if "pooling" in pooling.index else pooling.iloc[0]
     pie_blocks = [_Block(pool.name_zh, pie_w - 0.2, size=11, weight="bold"),
-                  _Block(pool.name_en, pie_w - 0.2, size=9.5)]
+                  *_english(pool.name_en, pie_w - 0.2, size=9.5)]
     pie_h = _stack_height(pie_blocks) + 0.22
     canvas.node("node:pool:pooling", pie_x, y_pie, pie_w, pie_h, pie_blocks, fc=_tint(OKABE_ITO["sky_blue"], 0.3))
     for i, x in enumerate(channel_x):
@@ -444,13 +459,13 @@ def funding_structure(data_dir=data.DATA_DIR) -> Figure:
     y_screen = y + 0.15
     screen_blocks = [
         _Block(" · ".join(screen["name_zh"]), inner - 0.3, size=11, weight="bold"),
-        _Block("; ".join(screen["name_en"]), inner - 0.3, size=9.5),
+        *_english("; ".join(screen["name_en"]), inner - 0.3, size=9.5),
     ]
     head_h = _stack_height(screen_blocks)
     count = max(len(priorities), 1)
     pw = (inner - 0.3 - 0.12 * (count - 1)) / count
     prio_blocks = [
-        [_Block(p.name_en, pw - 0.16, size=9.5, weight="bold"), _Block(p.name_zh, pw - 0.16, size=9.5)]
+        [*_english(p.name_en, pw - 0.16, size=9.5, weight="bold"), _Block(p.name_zh, pw - 0.16, size=9.5)]
         for p in priorities.itertuples()
     ]
     prio_h = max((_stack_height(b) for b in prio_blocks), default=0) + 0.2
@@ -469,7 +484,7 @@ def funding_structure(data_dir=data.DATA_DIR) -> Figure:
     count = len(programmes)
     prw = (inner - 0.16 * (count - 1)) / count - 0.16
     items = [
-        (p.programme_id, [_Block(p.name_zh, prw, size=10, weight="bold"), _Block(p.name_en, prw, size=9)])
+        (p.programme_id, [_Block(p.name_zh, prw, size=10, weight="bold"), *_english(p.name_en, prw, size=9)])
         for p in programmes.itertuples()
     ]
     prog_x, y = row("programme", items, y_prog)
@@ -482,7 +497,7 @@ def funding_structure(data_dir=data.DATA_DIR) -> Figure:
         area = pooling.loc["whole_areas"]
         y_area = y + 0.35
         area_blocks = [_Block(area.name_zh, inner - 0.3, size=10.5, weight="bold"),
-                       _Block(f"{area.name_en}, across the district's blocks (街区)", inner - 0.3, size=9.5)]
+                       *_english(f"{area.name_en}, across the district's blocks (街区)", inner - 0.3, size=9.5)]
         area_h = _stack_height(area_blocks) + 0.22
         canvas.node("node:area:whole_areas", margin, y_area, inner, area_h, area_blocks,
                     fc=_tint(OKABE_ITO["green"], 0.22))
@@ -507,22 +522,22 @@ def priority_screen(data_dir=data.DATA_DIR) -> Figure:
     limits = _limits(data_dir)
 
     canvas = _Canvas()
-    y = _title(canvas, "The screen: projects cut and adjusted, with priority for three kinds of project",
-               "Three parallel clauses (优先保障…), in the report's order; the report does not rank them. "
-               "Equal boxes: the report gives no amounts and no shares.")
+    y = _title(canvas, i18n._("The screen: projects cut and adjusted, with priority for three kinds of project"),
+               i18n._("Three parallel clauses (优先保障…), in the report's order; the report does not rank them. "
+                      "Equal boxes: the report gives no amounts and no shares."))
     if "debt_red_line" in limits:
         y = _draw_limit(canvas, "limit:debt", limits["debt_red_line"], y, COLOURS["limit"], "--") + 0.3
     inner = canvas.width - 1.5
     x0 = 0.75
     blocks = [_Block(" · ".join(screen["name_zh"]), inner - 0.3, size=11.5, weight="bold"),
-              _Block("; ".join(screen["name_en"]), inner - 0.3, size=10)]
+              *_english("; ".join(screen["name_en"]), inner - 0.3, size=10)]
     h = _stack_height(blocks) + 0.25
     canvas.node("node:screen:screen", x0, y, inner, h, blocks, fc=_tint(OKABE_ITO["yellow"], 0.25))
     y += h + 0.45
     count = max(len(priorities), 1)
     gap = 0.16
     pw = (inner - gap * (count - 1)) / count
-    prio = [[_Block(p.name_en, pw - 0.16, size=10, weight="bold"), _Block(p.name_zh, pw - 0.16, size=10)]
+    prio = [[*_english(p.name_en, pw - 0.16, size=10, weight="bold"), _Block(p.name_zh, pw - 0.16, size=10)]
             for p in priorities.itertuples()]
     ph = max((_stack_height(b) for b in prio), default=0) + 0.22
     for i, (p, b) in enumerate(zip(priorities.itertuples(), prio)):
@@ -569,21 +584,24 @@ def projects_by_line(data_dir=data.DATA_DIR) -> Figure:
     """Projects in each of the three programme lines, as the report counts them for 2018."""
     lines = data.load("programme_lines", data_dir)
     canvas = _Canvas()
-    kinds = [str(k) for k in lines["project_kind_en"]]
+    kinds = [i18n.pick(line, "project_kind") for line in lines.itertuples()]
     y = _title(
         canvas,
-        f"Projects by programme line, {data.figure('start_year', data_dir)}",
-        f"{_words(len(kinds)).capitalize()} kinds of project, as the report counts them: {_series(kinds)}. "
-        "The kinds differ, so the bars compare counts, not effort or money.",
+        i18n._("Projects by programme line, {year}").format(year=data.figure("start_year", data_dir)),
+        i18n._("{count} kinds of project, as the report counts them: {kinds}. "
+               "The kinds differ, so the bars compare counts, not effort or money.").format(
+            count=_words(len(kinds)).capitalize(), kinds=_series(kinds)),
     )
     width = canvas.width - 0.6
     rows = []
     for line in lines.itertuples():
         heading = [
-            _Block(f"{line.name_zh} · {line.name_en}", width, size=10.5, weight="bold", ha="left"),
-            _Block(f"driven by {line.driver_en} ({line.driver_zh})", width, size=9.5, color=MUTED, ha="left"),
+            _Block(_pair(line.name_zh, line.name_en), width, size=10.5, weight="bold", ha="left"),
+            _Block(i18n._("driven by {driver_en} ({driver_zh})").format(driver_en=line.driver_en, driver_zh=line.driver_zh),
+                   width, size=9.5, color=MUTED, ha="left"),
         ]
-        label = f"{int(line.project_count)} {line.project_kind_en} ({line.project_kind_zh})"
+        label = (f"{int(line.project_count)} {line.project_kind_en} ({line.project_kind_zh})" if i18n.is_source()
+                 else f"{int(line.project_count)}个{line.project_kind_zh}")
         rows.append((f"line:{line.line_id}", heading, int(line.project_count),
                      COLOURS.get(line.line_id, OKABE_ITO["blue"]), None, label, ""))
     _bar_rows(canvas, y, rows, int(lines["project_count"].max()))
@@ -596,17 +614,19 @@ def pollution_actions(data_dir=data.DATA_DIR) -> Figure:
     statuses = _enum("pollution_actions", "status", data_dir)
     counted = actions["outfall_count"].dropna()
     shown = [s for s in statuses if actions.loc[actions["status"] == s, "outfall_count"].notna().any()]
-    key = "; ".join(
-        f"{'solid' if statuses.index(s) == 0 else 'hatched'} bars: "
-        f"{POLLUTION_STATUS.get(s, (s, s))[1]} ({POLLUTION_STATUS.get(s, (s, s))[0]})"
+    key = i18n._("; ").join(
+        (i18n._("solid bars: {status_en} ({status_zh})") if statuses.index(s) == 0
+         else i18n._("hatched bars: {status_en} ({status_zh})")).format(
+            status_en=i18n._(POLLUTION_STATUS.get(s, (s, s))[1]), status_zh=POLLUTION_STATUS.get(s, (s, s))[0])
         for s in shown
     )
     canvas = _Canvas()
     y = _title(
         canvas,
-        "Pollution control: direct sewage discharges tackled",
-        "Outfalls (处, points of direct sewage discharge) by place, where the report gives a number; "
-        "after each place, how far the work had got." + (f" {key[0].upper()}{key[1:]}." if len(shown) > 1 else ""),
+        i18n._("Pollution control: direct sewage discharges tackled"),
+        i18n._("Outfalls (处, points of direct sewage discharge) by place, where the report gives a number; "
+               "after each place, how far the work had got.")
+        + (i18n._(" {key}.").format(key=key[0].upper() + key[1:]) if len(shown) > 1 else ""),
     )
     max_value = int(counted.max()) if len(counted) else 0
     width = canvas.width - 0.6
@@ -615,17 +635,18 @@ def pollution_actions(data_dir=data.DATA_DIR) -> Figure:
         group = actions[actions["water_zh"] == water]
         first = group.iloc[0]
         y = canvas.blocks(f"water:{water}", 0.2, y, [
-            _Block(f"{first.water_zh} · {first.water_en}", width, size=11, weight="bold", ha="left")]) + 0.08
+            _Block(_pair(first.water_zh, first.water_en), width, size=11, weight="bold", ha="left")]) + 0.08
         rows = []
         for a in group.itertuples():
             zh, en = POLLUTION_STATUS.get(a.status, (a.status, a.status.replace("_", " ")))
-            heading = [_Block(f"{a.place_zh} · {a.place_en} — {en} ({zh})", width, size=10, ha="left")]
+            heading = [_Block(_pair(a.place_zh, a.place_en) + " — " + i18n._(en) + f" ({zh})" if i18n.is_source()
+                              else f"{a.place_zh}——{zh}", width, size=10, ha="left")]
             done = statuses.index(a.status) == 0 if a.status in statuses else False
             count = None if pd.isna(a.outfall_count) else int(a.outfall_count)
             rows.append((
                 f"action:{a.action_id}", heading, count, OKABE_ITO["blue"] if done else _tint(OKABE_ITO["orange"], 0.6),
-                None if done else "///", f"{count} outfalls" if count is not None else "",
-                "number of outfalls not reported",
+                None if done else "///", i18n._("{count} outfalls").format(count=count) if count is not None else "",
+                i18n._("number of outfalls not reported"),
             ))
         y = _bar_rows(canvas, y, rows, max_value) + 0.05
     return canvas.figure()
@@ -643,17 +664,19 @@ def staff_posted(data_dir=data.DATA_DIR) -> Figure:
     canvas = _Canvas()
     y = _title(
         canvas,
-        "Staff posted to the programme",
-        "One mark per person, block, headquarters or project. The report gives the totals only: "
-        "it does not say who was posted where, and one person may cover several places.",
+        i18n._("Staff posted to the programme"),
+        i18n._("One mark per person, block, headquarters or project. The report gives the totals only: "
+               "it does not say who was posted where, and one person may cover several places."),
     )
     label_w = 2.3
     x_marks = 0.3 + label_w + 0.2
     step = min(0.25, (canvas.width - x_marks - 0.3) / max(int(staff["value"].max()), 1))
     for i, row in enumerate(staff.itertuples()):
         value = int(row.value)
-        blocks = [_Block(f"{value} {row.unit}", label_w, size=12, weight="bold", ha="left"),
-                  _Block(row.label_en, label_w, size=9, color=MUTED, ha="left")]
+        unit = i18n.translate_value("key_figures", "unit", row.unit)
+        blocks = [_Block(f"{value} {unit}" if i18n.is_source() else f"{value}{unit}",
+                         label_w, size=12, weight="bold", ha="left"),
+                  _Block(i18n.translate_value("key_figures", "label_en", row.label_en), label_w, size=9, color=MUTED, ha="left")]
         height = _stack_height(blocks)
         canvas.blocks(f"staff:{row.figure_id}", 0.3, y, blocks)
         marker, colour = shapes.get(row.unit, ("o", INK))
@@ -663,7 +686,7 @@ def staff_posted(data_dir=data.DATA_DIR) -> Figure:
                           fc=colour, ec=INK, lw=0.6)
         y += max(height, 0.4) + 0.22
         if i == 0 and len(staff) > 1:
-            canvas.text("posted-to", 0.3, y - 0.1, _Block("posted to:", label_w, size=10, fontstyle="italic",
+            canvas.text("posted-to", 0.3, y - 0.1, _Block(i18n._("posted to:"), label_w, size=10, fontstyle="italic",
                                                            color=INK, ha="left"))
             y += 0.28
     return canvas.figure()
@@ -679,8 +702,8 @@ def owners_committees(data_dir=data.DATA_DIR) -> Figure:
         (PAPER, OKABE_ITO["orange"], "--"),
     ]
     canvas = _Canvas()
-    y = _title(canvas, f"Owners' committees in the old estates, {data.figure('start_year', data_dir)}",
-               "Each box is one estate the report names, grouped by how far its committee had got.")
+    y = _title(canvas, i18n._("Owners' committees in the old estates, {year}").format(year=data.figure("start_year", data_dir)),
+               i18n._("Each box is one estate the report names, grouped by how far its committee had got."))
     per_row, gap, x0 = 4, 0.12, 0.25
     w = (canvas.width - 2 * x0 - gap * (per_row - 1)) / per_row
     for s, status in enumerate(statuses):
@@ -689,9 +712,12 @@ def owners_committees(data_dir=data.DATA_DIR) -> Figure:
         fc, ec, ls = fills[min(s, len(fills) - 1)]
         canvas.rect(None, x0, y + 0.04, 0.3, 0.2, fc=fc, ec=ec, lw=1.4)
         y = canvas.blocks(f"status:{status}", x0 + 0.42, y, [
-            _Block(f"{en} ({zh}): {len(estates)} estate{'s' if len(estates) != 1 else ''}",
+            _Block((i18n._("{status_en} ({status_zh}): {count} estate") if len(estates) == 1
+                    else i18n._("{status_en} ({status_zh}): {count} estates")).format(
+                       status_en=i18n._(en), status_zh=zh, count=len(estates)) if i18n.is_source()
+                   else f"{zh}：{len(estates)}个小区",
                    canvas.width - 1, size=11, weight="bold", ha="left")]) + 0.1
-        tiles = [[_Block(e.estate_zh, w - 0.14, size=10.5, weight="bold"), _Block(e.estate_en, w - 0.14, size=9)]
+        tiles = [[_Block(e.estate_zh, w - 0.14, size=10.5, weight="bold"), *_english(e.estate_en, w - 0.14, size=9)]
                  for e in estates.itertuples()]
         h = max((_stack_height(t) for t in tiles), default=0) + 0.18
         for k, (e, t) in enumerate(zip(estates.itertuples(), tiles)):
@@ -714,29 +740,32 @@ def blocks_comparison(data_dir=data.DATA_DIR) -> Figure:
     # an item whose status is the book's reading of an ambiguous sentence is marked apart
     reading = dict(marker="D", fc=PAPER, ec=OKABE_ITO["orange"])
     canvas = _Canvas()
-    y = _title(canvas, f"The {_words(len(blocks))} blocks started first, in {data.figure('start_year', data_dir)}",
-               "Each block's type and slogan as the report gives them, and one mark per work the report names "
-               "(not every project built).")
+    y = _title(canvas, i18n._("The {count} blocks started first, in {year}").format(
+                   count=_words(len(blocks)), year=data.figure("start_year", data_dir)),
+               i18n._("Each block's type and slogan as the report gives them, and one mark per work the report names "
+                      "(not every project built)."))
     legend = [("marker", dict(marker=look[s]["marker"], size=10, fc=look[s]["fc"], ec=look[s]["ec"], lw=1.4),
-               WORK_STATUS.get(s, (s, s))[1] + (f" ({WORK_STATUS[s][0]})" if WORK_STATUS.get(s, ("",))[0] else ""))
+               i18n._(WORK_STATUS.get(s, (s, s))[1]) + (f" ({WORK_STATUS[s][0]})" if WORK_STATUS.get(s, ("",))[0] else ""))
               for s in statuses]
     if (works["status_basis"] == "reading").any():
         legend.append(("marker", dict(marker=reading["marker"], size=9, fc=reading["fc"], ec=reading["ec"], lw=1.6),
-                       "status is the book's reading"))
+                       i18n._("status is the book's reading")))
     y = _legend(canvas, 0.3, y, legend) + 0.15
     col = [0.25, 2.45, 5.05]
     widths = [2.05, 2.45, 2.7]
-    heads = ["Block and type", "Lead element and culture", "Works named in the report"]
+    heads = [i18n._("Block and type"), i18n._("Lead element and culture"), i18n._("Works named in the report")]
     for x, w, head in zip(col, widths, heads):
         canvas.text(None, x, y, _Block(head, w, size=10, weight="bold", color=MUTED, ha="left"))
     y += 0.3
     canvas.line(None, [0.2, canvas.width - 0.2], [y - 0.05, y - 0.05], color=RULE, lw=0.8)
     for b in blocks.itertuples():
-        left = [_Block(f"{b.name_zh} · {b.name_en}", widths[0], size=10.5, weight="bold", ha="left"),
+        left = [_Block(_pair(b.name_zh, b.name_en), widths[0], size=10.5, weight="bold", ha="left"),
                 _Block(b.type_zh, widths[0], size=10, ha="left"),
-                _Block(b.type_en, widths[0], size=9.5, color=MUTED, ha="left")]
-        mid = [_Block(f"{b.lead_element_zh}: {b.lead_element_en}", widths[1], size=9.5, ha="left"),
-               _Block(f"{b.culture_zh}: {b.culture_en}", widths[1], size=9.5, ha="left")]
+                *_english(b.type_en, widths[0], size=9.5, color=MUTED, ha="left")]
+        mid = [_Block(f"{b.lead_element_zh}: {b.lead_element_en}" if i18n.is_source() else b.lead_element_zh,
+                      widths[1], size=9.5, ha="left"),
+               _Block(f"{b.culture_zh}: {b.culture_en}" if i18n.is_source() else b.culture_zh,
+                      widths[1], size=9.5, ha="left")]
         bottom = max(canvas.blocks(f"block:{b.block_id}:left", col[0], y + 0.08, left),
                      canvas.blocks(f"block:{b.block_id}:mid", col[1], y + 0.08, mid, gap=0.08))
         own = works[works["block_id"] == b.block_id]
@@ -745,7 +774,8 @@ def blocks_comparison(data_dir=data.DATA_DIR) -> Figure:
             items = own[own["status"] == status]
             n = len(items)
             spec = look[status]
-            label = _Block(f"{n} {WORK_STATUS.get(status, (status, status))[1]}", 1.2, size=9.5, ha="left")
+            label = _Block(i18n._("{count} {status}").format(count=n, status=i18n._(WORK_STATUS.get(status, (status, status))[1])),
+                           1.2, size=9.5, ha="left")
             canvas.text(f"block:{b.block_id}:{status}", col[2], wy, label)
             for k, item in enumerate(items.itertuples()):
                 mark = reading if item.status_basis == "reading" else spec
@@ -767,13 +797,13 @@ def timeline(data_dir=data.DATA_DIR) -> Figure:
     sources = data.load("sources", data_dir).set_index("source_id")
     events = events.assign(_key=events["date"]).sort_values("_key", kind="stable")
     canvas = _Canvas()
-    y = _title(canvas, "Timeline of the programme and its background",
-               "Evenly spaced, not to scale. A date known only to the year (or season) stands at the start of "
-               "its year.")
+    y = _title(canvas, i18n._("Timeline of the programme and its background"),
+               i18n._("Evenly spaced, not to scale. A date known only to the year (or season) stands at the start of "
+                      "its year."))
     y = _legend(canvas, 1.6, y, [
-        ("marker", dict(marker="o", size=11, fc=COLOURS["party"], ec=COLOURS["party"], lw=1.6), "from the report"),
-        ("marker", dict(marker="o", size=11, fc=PAPER, ec=INK, lw=1.6), "from another source"),
-        ("marker", dict(marker="o", size=11, fc=PAPER, ec=COLOURS["party"], lw=1.6), "derived from the report"),
+        ("marker", dict(marker="o", size=11, fc=COLOURS["party"], ec=COLOURS["party"], lw=1.6), i18n._("from the report")),
+        ("marker", dict(marker="o", size=11, fc=PAPER, ec=INK, lw=1.6), i18n._("from another source")),
+        ("marker", dict(marker="o", size=11, fc=PAPER, ec=COLOURS["party"], lw=1.6), i18n._("derived from the report")),
     ]) + 0.2
     x_date, x_axis, x_text = 0.3, 1.75, 2.0
     text_w = canvas.width - x_text - 0.25
@@ -781,13 +811,13 @@ def timeline(data_dir=data.DATA_DIR) -> Figure:
     last_y = y
     for e in events.itertuples():
         primary = sources.loc[e.source, "kind"] == "primary" if e.source in sources.index else False
-        note = PRECISION_NOTE.get(e.date_precision, e.date_precision)
+        note = i18n._(PRECISION_NOTE.get(e.date_precision, e.date_precision))
         date_blocks = [_Block(e.date, 1.4, size=10.5, weight="bold", ha="left")]
         if note:
             date_blocks.append(_Block(note, 1.4, size=9, color=MUTED, ha="left"))
-        body = [_Block(e.event_en, text_w, size=10, ha="left")]
+        body = [_Block(i18n.translate_value("timeline", "event_en", e.event_en), text_w, size=10, ha="left")]
         if not primary:  # the filled mark says "the report"; others name their source (see the bibliography)
-            body.append(_Block(f"source: {e.source}", text_w, size=9, color=MUTED, ha="left"))
+            body.append(_Block(i18n._("source: {source}").format(source=e.source), text_w, size=9, color=MUTED, ha="left"))
         bottom = max(canvas.blocks(f"event:{e.event_id}:date", x_date, y, date_blocks, gap=0.01),
                      canvas.blocks(f"event:{e.event_id}:text", x_text, y, body, gap=0.02))
         derived = e.date_precision == "derived"
@@ -808,12 +838,16 @@ def _home_bodies(home) -> str:
     def named(value):
         return isinstance(value, str) and value.strip()
 
+    tr = i18n.gettext
     if named(home.lead_en):
-        text = f"led by {home.lead_en}" + (f", with {home.takes_part_en} taking part" if named(home.takes_part_en) else "")
+        text = tr("led by {lead}").format(lead=i18n.pick(home, "lead")) + (
+            tr(", with {taking_part} taking part").format(taking_part=i18n.pick(home, "takes_part"))
+            if named(home.takes_part_en) else "")
     elif named(home.acting_en):
-        text = f"lead not named; acting: {home.acting_en}"
+        text = tr("lead not named; acting: {acting}").format(acting=i18n.pick(home, "acting"))
     else:
-        text = "lead not named; draws on " + (home.draws_on_en if named(home.draws_on_en) else "(not named)")
+        text = tr("lead not named; draws on {bodies}").format(
+            bodies=i18n.pick(home, "draws_on") if named(home.draws_on_en) else tr("(not named)"))
     return text[:1].upper() + text[1:]
 
 
@@ -829,15 +863,15 @@ def organisation_diagram(data_dir=data.DATA_DIR) -> Figure:
     frame = frame.sort_values("_rank", kind="stable")
 
     canvas = _Canvas()
-    y = _title(canvas, f"The district, its {_words(len(homes))} 'homes' and the lines they lead on (牵头)",
-               "Arrows: leads on. Under each home's name, the body the report names for it: a lead body only for "
-               "the Home of Decision Advisers. Below the rule, the party bodies the district relied on (依托) to "
-               "draw the blocks.")
+    y = _title(canvas, i18n._("The district, its {count} 'homes' and the lines they lead on (牵头)").format(count=_words(len(homes))),
+               i18n._("Arrows: leads on. Under each home's name, the body the report names for it: a lead body only for "
+                      "the Home of Decision Advisers. Below the rule, the party bodies the district relied on (依托) to "
+                      "draw the blocks."))
     margin, inner = 0.25, canvas.width - 0.5
 
     # the district
     dist = [_Block("石峰区委、区政府", 3.2, size=11.5, weight="bold"),
-            _Block("Shifeng District party committee and government", 3.2, size=9.5)]
+            *_english("Shifeng District party committee and government", 3.2, size=9.5)]
     dh = _stack_height(dist) + 0.2
     dw = 3.6
     dx = (canvas.width - dw) / 2
@@ -850,7 +884,7 @@ def organisation_diagram(data_dir=data.DATA_DIR) -> Figure:
     hw = (inner - gap * (n - 1)) / n
     home_blocks = [
         [_Block(h.name_zh, hw - 0.16, size=11, weight="bold"),
-         _Block(h.name_en, hw - 0.16, size=9.5, weight="bold"),
+         *_english(h.name_en, hw - 0.16, size=9.5, weight="bold"),
          _Block(_home_bodies(h), hw - 0.16, size=9, color=MUTED)]
         for h in homes.itertuples()
     ]
@@ -872,15 +906,16 @@ def organisation_diagram(data_dir=data.DATA_DIR) -> Figure:
             line = lines.loc[line_id]
             lead_blocks.append((line_id, [
                 _Block(line.name_zh, hw - 0.16, size=11, weight="bold"),
-                _Block(line.name_en, hw - 0.16, size=9.5),
-                _Block(f"{int(line.project_count)} {line.project_kind_en}; driven by {line.driver_en}",
+                *_english(line.name_en, hw - 0.16, size=9.5),
+                _Block(f"{int(line.project_count)} {line.project_kind_en}; driven by {line.driver_en}" if i18n.is_source()
+                       else f"{int(line.project_count)}个{line.project_kind_zh}；{line.driver_zh}",
                        hw - 0.16, size=9, color=MUTED),
             ]))
         else:
             lead_blocks.append((None, [
                 _Block(h.task_zh, hw - 0.16, size=11, weight="bold"),
-                _Block(h.task_en, hw - 0.16, size=9.5),
-                _Block("(not a programme line)", hw - 0.16, size=9, color=MUTED, fontstyle="italic"),
+                *_english(h.task_en, hw - 0.16, size=9.5),
+                _Block(i18n._("(not a programme line)"), hw - 0.16, size=9, color=MUTED, fontstyle="italic"),
             ]))
     lh = max(_stack_height(b) for _, b in lead_blocks) + 0.22
     for i, (h, (line_id, b)) in enumerate(zip(homes.itertuples(), lead_blocks)):
@@ -896,13 +931,15 @@ def organisation_diagram(data_dir=data.DATA_DIR) -> Figure:
     # the frame: the three party bodies the district relied on (依托) to draw the blocks
     canvas.line(None, [margin, canvas.width - margin], [y - 0.2, y - 0.2], color=RULE, lw=0.8)
     y = canvas.blocks("frame:title", margin, y, [
-        _Block(f"The frame: the district relied on (依托) {_words(len(frame))} party bodies to draw the blocks (街区)", inner, size=10.5,
+        _Block(i18n._("The frame: the district relied on (依托) {count} party bodies to draw the blocks (街区)").format(
+            count=_words(len(frame))), inner, size=10.5,
                weight="bold", ha="left")]) + 0.12
     k = len(frame)
     fgap = 0.4
     fw = (inner - fgap * (k - 1)) / max(k, 1)
-    fblocks = [[_Block(o.name_zh, fw - 0.16, size=11, weight="bold"), _Block(o.name_en, fw - 0.16, size=9.5),
-                _Block(f"{o.level} level", fw - 0.16, size=9, color=MUTED)] for o in frame.itertuples()]
+    fblocks = [[_Block(o.name_zh, fw - 0.16, size=11, weight="bold"), *_english(o.name_en, fw - 0.16, size=9.5),
+                _Block(i18n._("{level} level").format(level=i18n.translate_value("organisations", "level", o.level)), fw - 0.16, size=9, color=MUTED)]
+               for o in frame.itertuples()]
     fh = max((_stack_height(b) for b in fblocks), default=0) + 0.2
     for i, (o, b) in enumerate(zip(frame.itertuples(), fblocks)):
         x = margin + i * (fw + fgap)

@@ -51,9 +51,10 @@ def _enum(table: str, field: str, data_dir) -> list[str]:
 
 
 def day(date: str) -> str:
-    """``2018-10-29`` as the book writes it: ``29 October 2018``."""
-    stamp = pd.Timestamp(date)
-    return f"{stamp.day} {stamp.strftime('%B %Y')}"
+    """``2018-10-29`` as the edition writes it: ``29 October 2018``, ``2018年10月29日``."""
+    from shifeng import i18n
+
+    return i18n.date_text(str(pd.Timestamp(date).date()))
 
 
 def _only(winners: list[str], claim: str) -> str:
@@ -135,17 +136,20 @@ def blocks(data_dir) -> dict[str, Value]:
         values.update(_counts(own, "status", block.block_id, statuses))
         values[f"{block.block_id}_total"] = len(own)
         values[f"{block.block_id}_firsts"] = int((own["first_claim_scope"] == "certain").sum())
-    names = started.set_index("block_id")["name_en"]
+    from shifeng import i18n
+
+    # the block's name as the edition writes it: "Tianxin" (from "Tianxin block"), 田心 (from 田心街区)
+    names = started.set_index("block_id")["name_en" if i18n.is_source() else "name_zh"]
     by_block = {b: works[works["block_id"] == b] for b in started["block_id"]}
     done = statuses[0]  # the first status of the schema: what the report says was done
     most = max(len(w[w["status"] == done]) for w in by_block.values())
     values["block_most_built"] = names[_only([b for b, w in by_block.items() if len(w[w["status"] == done]) == most],
-                                               "the block with the most works built")].removesuffix(" block")
+                                               "the block with the most works built")].removesuffix(" block").removesuffix("街区")
     shares = {b: len(w[w["status"] == "planned"]) / len(w) for b, w in by_block.items() if len(w)}
     top = max(shares.values())
     values["block_largest_share_planned"] = names[
         _only([b for b, s in shares.items() if s == top], "the block with the largest share planned")
-    ].removesuffix(" block")
+    ].removesuffix(" block").removesuffix("街区")
     return values
 
 

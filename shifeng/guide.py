@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from shifeng import facts, toc
+from shifeng import facts, i18n, toc
 
 
 class MystMarkdown(str):
@@ -27,13 +27,16 @@ def _cell(text: str) -> str:
 def chapter_map() -> MystMarkdown:
     """A table of every chapter with teaching notes: link, reading time, what it covers, its key question."""
     values = facts.all_facts()
-    rows = ["| Chapter | Reading time (min) | What it covers | Key question |", "|---|---|---|---|"]
+    heads = [i18n._("Chapter"), i18n._("Reading time (min)"), i18n._("What it covers"), i18n._("Key question")]
+    rows = ["| " + " | ".join(heads) + " |", "|---|---|---|---|"]
     for chapter in toc.chapters():
         teaching = chapter.front_matter().get("teaching")
         if not teaching:
             continue
         minutes = values[f"minutes_{chapter.stem.split('-')[0]}"]
         # {fact:name} in the front matter: a value of the facts layer
-        covers = re.sub(r"\{fact:(\w+)\}", lambda m: str(values[m.group(1)]), teaching["covers"])
-        rows.append(f"| {{ref}}`{chapter.stem}` | {minutes} | {_cell(covers)} | {_cell(teaching['question'])} |")
+        covers_en, question_en = teaching["covers"], teaching["question"]
+        covers = re.sub(r"\{fact:(\w+)\}", lambda m: str(values[m.group(1)]), i18n.gettext(covers_en))
+        question = i18n.gettext(question_en)
+        rows.append(f"| {{ref}}`{chapter.stem}` | {minutes} | {_cell(covers)} | {_cell(question)} |")
     return MystMarkdown("\n".join(rows) + "\n")

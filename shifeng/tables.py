@@ -7,6 +7,11 @@ expression of a cell: HTML in the web book, a LaTeX ``longtable`` in print.
 
 Column headers are the fields' titles from ``data/datapackage.json``, not their names;
 a table built here names its columns' fields so they get the same titles.
+
+In the Chinese edition (:mod:`shifeng.i18n`) the same rows are shown in Chinese: a
+column ``x_en`` gives way to its twin ``x_zh``, headers and captions come from the
+catalogs, and the English values that have no Chinese field (an event, a figure's label)
+are translated by ``locales/zh_CN/LC_MESSAGES/data.po``.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import re
 import frictionless
 import pandas as pd
 
-from shifeng import data
+from shifeng import data, i18n
 
 #: the mime type of a table's LaTeX: set as it is in print by the myst-nb renderer of
 #: :mod:`shifeng.ext.mime` (``text/latex`` would make myst-nb treat it as maths, and
@@ -32,7 +37,33 @@ _TABLE_IDS: dict[str, int] = {}
 def field_titles(resource: str, data_dir=data.DATA_DIR) -> dict[str, str]:
     """Field name -> title, for one table of the package."""
     package = frictionless.Package(str(data_dir / data.PACKAGE_FILE))
-    return {f.name: f.title or f.name for f in package.get_resource(resource).schema.fields}
+    return {f.name: i18n.gettext(f.title) if f.title else f.name for f in package.get_resource(resource).schema.fields}
+
+
+def edition_columns(columns: list[str], available) -> list[str]:
+    """The columns of a table in the current edition: in Chinese, ``x_en`` gives way to ``x_zh``."""
+    if i18n.is_source():
+        return list(columns)
+    chosen: list[str] = []
+    for column in columns:
+        if column.endswith("_en") and column[:-3] + "_zh" in available:
+            column = column[:-3] + "_zh"
+        if column not in chosen:
+            chosen.append(column)
+    return chosen
+
+
+def _translated(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The English values of ``table``'s fields listed in :data:`shifeng.i18n.DATA_MESSAGES`, translated."""
+    if i18n.is_source():
+        return frame
+    frame = frame.copy()
+    for column in frame.columns:
+        if column in i18n.DATA_MESSAGES.get(table, ()):
+            frame[column] = [i18n.translate_value(table, column, v) for v in frame[column]]
+        elif frame[column].dtype == bool or frame[column].map(lambda v: isinstance(v, bool)).all():
+            frame[column] = [i18n._("yes") if v is True else i18n._("no") if v is False else v for v in frame[column]]
+    return frame
 
 
 def _latex_escape(text: str) -> str:
@@ -65,7 +96,7 @@ class Table:
                  resources: list[str] | None = None):
         titles = titles or {}
         self.frame = frame.reset_index(drop=True).rename(columns=lambda c: titles.get(c, c))
-        self.caption = caption
+        self.caption = i18n.gettext(caption) if caption else caption
         self.resources = list(resources or [])
         # pandas names a table's HTML ids after a random uuid, so two builds of the same
         # page differ: name them after the content instead (plus a counter, so identical
@@ -91,7 +122,8 @@ class Table:
                 f'<a class="table-csv" href="{runtime.data_url()}{files[name]}" download>{files[name]}</a>'
                 for name in self.resources
             )
-            caption += f' <span class="table-data">(data: {links})</span>'
+            data_note = html.escape(i18n._("(data: {links})")).format(links=links)
+            caption += f' <span class="table-data">{data_note}</span>'
         return caption.strip()
 
     def html(self) -> str:
@@ -126,7 +158,8 @@ def show(name: str, columns: list[str] | None = None, caption: str | None = None
     frame = data.load(name)
     for column, value in where.items():
         frame = frame[frame[column].isin(value) if isinstance(value, (list, tuple, set)) else frame[column] == value]
-    return Table(frame[columns] if columns else frame, caption, field_titles(name), [name])
+    frame = _translated(frame, name)
+    return Table(frame[edition_columns(columns, frame.columns)] if columns else frame, caption, field_titles(name), [name])
 
 
 def catalogue(data_dir=data.DATA_DIR) -> Table:
@@ -134,10 +167,10 @@ def catalogue(data_dir=data.DATA_DIR) -> Table:
     package = frictionless.Package(str(data_dir / data.PACKAGE_FILE))
     rows = [
         {
-            "File": f"data/{r.path}",
-            "Title": r.title,
-            "Records": len(data.load(r.name, data_dir)),
-            "What it holds": r.description,
+            i18n._("File"): f"data/{r.path}",
+            i18n._("Title"): i18n.gettext(r.title),
+            i18n._("Records"): len(data.load(r.name, data_dir)),
+            i18n._("What it holds"): i18n.gettext(r.description),
         }
         for r in package.resources
     ]
@@ -149,17 +182,17 @@ def field_reference(data_dir=data.DATA_DIR) -> Table:
     package = frictionless.Package(str(data_dir / data.PACKAGE_FILE))
     rows = [
         {
-            "Table": r.path,
-            "Field": f.name,
-            "Title": f.title,
-            "Type": f.type,
-            "Unit": f.to_descriptor().get("shifeng:unit", ""),
-            "Description": f.description,
+            i18n._("Table"): r.path,
+            i18n._("Field"): f.name,
+            i18n._("Title"): i18n.gettext(f.title),
+            i18n._("Type"): f.type,
+            i18n._("Unit"): f.to_descriptor().get("shifeng:unit", ""),
+            i18n._("Description"): i18n.gettext(f.description),
         }
         for r in package.resources
         for f in r.schema.fields
     ]
-    return Table(pd.DataFrame(rows), "Every field of the data package (from datapackage.json)")
+    return Table(pd.DataFrame(rows), i18n._("Every field of the data package (from datapackage.json)"))
 
 
 # --------------------------------------------------------------------------- combined tables
@@ -167,13 +200,13 @@ def field_reference(data_dir=data.DATA_DIR) -> Table:
 
 def timeline_events(caption: str) -> Table:
     """Every event of the timeline in date order."""
-    events = data.load("timeline").sort_values("date", kind="stable")
+    events = _translated(data.load("timeline").sort_values("date", kind="stable"), "timeline")
     return Table(events[["date", "date_precision", "event_en", "source"]], caption, field_titles("timeline"), ["timeline"])
 
 
 def context_events(caption: str) -> Table:
     """The events of the timeline that rest on sources other than the report, in date order."""
-    events = data.load("timeline")
+    events = _translated(data.load("timeline"), "timeline")
     context = events[events["source"] != data.REPORT_ID].sort_values("date", kind="stable")
     return Table(context[["date", "event_en", "source"]], caption, field_titles("timeline"), ["timeline"])
 
@@ -181,8 +214,9 @@ def context_events(caption: str) -> Table:
 def frame_bodies(caption: str) -> Table:
     """The party bodies at the subdistrict, block and community level (the blocks' frame)."""
     orgs = data.load("organisations")
-    bodies = orgs[orgs["level"].isin(["subdistrict", "block", "community"])]
-    return Table(bodies[["name_zh", "name_en", "level"]], caption, field_titles("organisations"), ["organisations"])
+    bodies = _translated(orgs[orgs["level"].isin(["subdistrict", "block", "community"])], "organisations")
+    return Table(bodies[edition_columns(["name_zh", "name_en", "level"], bodies.columns)], caption,
+                 field_titles("organisations"), ["organisations"])
 
 
 def lines_and_homes(caption: str) -> Table:
@@ -191,11 +225,12 @@ def lines_and_homes(caption: str) -> Table:
     homes = data.load("homes")
     both = lines.merge(homes, on="line_id", suffixes=("_line", "_home"))
     both["named_en"] = [_home_named(h) for h in both.itertuples()]
+    language = "en" if i18n.is_source() else "zh"
     titles = {
-        "name_en_line": "Line",
-        "driver_en": "Driven by (first account)",
-        "name_en_home": "Home that leads on it (second account)",
-        "named_en": "Bodies the report names for the home",
+        f"name_{language}_line": i18n._("Line"),
+        f"driver_{language}": i18n._("Driven by (first account)"),
+        f"name_{language}_home": i18n._("Home that leads on it (second account)"),
+        "named_en": i18n._("Bodies the report names for the home"),
     }
     return Table(both[list(titles)], caption, titles, ["programme_lines", "homes"])
 
@@ -203,12 +238,12 @@ def lines_and_homes(caption: str) -> Table:
 def _home_named(home) -> str:
     """The bodies the report names for a home, each with its role; "no body named" where it names none."""
     parts = []
-    for field, role in (("lead_en", "leads"), ("acting_en", "acts"), ("draws_on_en", "draws on"),
-                        ("brings_along_en", "brings along"), ("takes_part_en", "takes part")):
-        value = getattr(home, field)
+    for field, role in (("lead", i18n.N_("leads")), ("acting", i18n.N_("acts")), ("draws_on", i18n.N_("draws on")),
+                        ("brings_along", i18n.N_("brings along")), ("takes_part", i18n.N_("takes part"))):
+        value = getattr(home, f"{field}_en")
         if isinstance(value, str) and value.strip():
-            parts.append(f"{role}: {value}")
-    return "; ".join(parts) or "no body named"
+            parts.append(i18n._("{role}: {bodies}").format(role=i18n._(role), bodies=i18n.pick(home, field)))
+    return i18n._("; ").join(parts) or i18n._("no body named")
 
 
 def vocabulary(words: list[str], caption: str) -> Table:
@@ -218,6 +253,8 @@ def vocabulary(words: list[str], caption: str) -> Table:
     if missing:
         raise KeyError(f"not in data/glossary.csv: {', '.join(missing)}")
     frame = glossary.loc[words, ["pinyin", "english", "definition"]].reset_index()
+    frame["definition"] = [i18n.glossary_definition(r.hanzi, r.pinyin, r.english, r.definition)
+                           for r in frame.itertuples()]
     return Table(frame, caption, field_titles("glossary"), ["glossary"])
 
 
@@ -229,9 +266,11 @@ def blocks_compared(caption: str) -> Table:
     package = frictionless.Package(str(data.DATA_DIR / data.PACKAGE_FILE))
     statuses = list(package.get_resource("block_works").schema.get_field("status").constraints["enum"])
     counts = works.groupby(["block_id", "status"]).size().unstack(fill_value=0).reindex(columns=statuses, fill_value=0)
-    compare = blocks.set_index("block_id")[["name_en", "type_en", "anchor_zh"]].join(counts)
+    columns = edition_columns(["name_en", "type_en", "anchor_zh"], blocks.columns)
+    compare = blocks.set_index("block_id")[columns].join(counts)
     compare["total"] = compare[statuses].sum(axis=1)
-    titles = field_titles("blocks") | {s: s.replace("_", " ").capitalize() for s in statuses} | {"total": "Total"}
+    titles = (field_titles("blocks") | {s: i18n._(s.replace("_", " ").capitalize()) for s in statuses}
+              | {"total": i18n._("Total")})
     return Table(compare.reset_index(drop=True), caption, titles, ["blocks", "block_works"])
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from sphinx.errors import ExtensionError
-from sphinx_books import NOTEBOOK, tiny_book
+from sphinx_books import NOTEBOOK, build, tiny_book, write_book
 
 from shifeng.ext import downloads, html_fixes, map_assets
 
@@ -213,3 +213,82 @@ def test_pdf_writes_the_book_and_a_handout_per_chapter(tmp_path, monkeypatch):
     assert "Two" in handout and "(Chapter 2)" in handout and "02-two}" not in handout.split("\\begin{document}")[1]
     assert "\\setcounter{chapter}{0}" in handout
     assert "The report" in handout.split("\\begin{document}")[1], "a handout lists the sources its chapter cites"
+
+
+# --- translation: a tiny book in two languages ------------------------------------------------
+
+TRANSLATED_PAGE = NOTEBOOK + """
+# Counts
+
+```{code-cell} ipython3
+:tags: [remove-cell]
+from myst_nb import glue
+glue("blocks", 6, display=False)
+```
+
+The district drew {glue:}`blocks` blocks.
+
+This paragraph has no translation.
+
+```{exercise} Counting blocks
+:label: ex-count
+
+How many blocks?
+```
+"""
+
+TRANSLATION_CONF = """
+extensions = ["myst_nb", "sphinx_exercise", "shifeng.ext.translation"]
+nb_execution_mode = "force"
+language = "zh_CN"
+locale_dirs = ["locales"]
+gettext_compact = False
+exclude_patterns = ["_build"]
+"""
+
+
+def _catalog(path, messages: dict[str, str]) -> None:
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    catalog = Catalog(locale="zh_CN")
+    for msgid, msgstr in messages.items():
+        catalog.add(msgid, msgstr)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        write_mo(handle, catalog)
+
+
+def test_translation_pastes_glue_translates_exercise_titles_and_reports_the_rest(tmp_path, monkeypatch):
+    from bs4 import BeautifulSoup
+
+    src = tmp_path / "src"
+    _catalog(src / "locales" / "zh_CN" / "LC_MESSAGES" / "index.mo", {
+        "Counts": "数目",
+        "The district drew {glue:}`blocks` blocks.": "全区划出了{glue:}`blocks`个街区。",
+        "Counting blocks": "数街区",
+        "How many blocks?": "有几个街区？",
+    })
+    monkeypatch.delenv("SHIFENG_REQUIRE_TRANSLATIONS", raising=False)
+
+    write_book(src, {"index.md": TRANSLATED_PAGE}, TRANSLATION_CONF)
+    out, warnings = build(src, tmp_path / "_build")
+    page = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
+    text = page.get_text(" ")
+    assert "No key" not in warnings, warnings
+    assert "全区划出了" in text and "6" in page.select_one("span.output.text_plain, span.pasted-inline").get_text()
+    assert "数街区" in text and "Counting blocks" not in text, "the exercise's title was not translated"
+    assert "This paragraph has no translation." in text  # shown in English ...
+    # ... and listed at the end of the build (a warning only under SHIFENG_REQUIRE_TRANSLATIONS=1)
+    monkeypatch.setenv("SHIFENG_REQUIRE_TRANSLATIONS", "1")
+    _, strict = build(src, tmp_path / "_build_strict")
+    assert "untranslated: 'This paragraph has no translation.'" in strict, strict
+
+
+def test_the_gettext_builder_extracts_exercise_titles(tmp_path):
+    src = write_book(tmp_path / "src", {"index.md": TRANSLATED_PAGE},
+                     TRANSLATION_CONF.replace('language = "zh_CN"', 'language = "en"'))
+    out, _ = build(src, tmp_path / "_build", "gettext")
+    pot = (out / "index.pot").read_text(encoding="utf-8")
+    assert 'msgid "Counting blocks"' in pot
+    assert 'msgid "The district drew {glue:}`blocks` blocks."' in pot

@@ -344,3 +344,41 @@ def test_publish_workflow_runs_ci_then_publishes_what_it_built():
     assert ci == ["make book", "make test"] and all(f"{c}" in readme for c in ci), ci
     uploads = [s for s in steps if "upload-pages-artifact" in s.get("uses", "")]
     assert uploads and uploads[0]["with"]["path"] == "_build/html"
+
+
+# --- the Chinese print edition: _build/pdf/zh ---------------------------------------------------
+
+ZH_PDF = PDF / "zh"
+
+
+@pytest.fixture(scope="module")
+def zh_pdf_dir(pdf_dir) -> Path:
+    if not (ZH_PDF / "book.pdf").exists():
+        pytest.fail(f"no {ZH_PDF / 'book.pdf'}: `make pdf` builds both editions")
+    return ZH_PDF
+
+
+@pytest.mark.pdf
+def test_the_chinese_book_has_its_handouts_and_embeds_its_fonts(zh_pdf_dir, pdf_dir):
+    english = sorted(p.name for p in (pdf_dir / "chapters").glob("*.pdf"))
+    chinese = sorted(p.name for p in (zh_pdf_dir / "chapters").glob("*.pdf"))
+    assert chinese == english, "the Chinese edition's handouts differ from the English ones"
+    for pdf in [zh_pdf_dir / "book.pdf", *sorted((zh_pdf_dir / "chapters").glob("*.pdf"))]:
+        missing = [f["line"] for f in fonts(pdf) if f["emb"] != "yes"]
+        assert not missing, f"zh/{pdf.name}: fonts not embedded:\n" + "\n".join(missing)
+
+
+@pytest.mark.pdf
+def test_the_chinese_book_reads_as_chinese(zh_pdf_dir):
+    from shifeng import i18n
+
+    text = text_of(zh_pdf_dir / "book.pdf")
+    assert "\ufffd" not in text, "pdftotext found characters it cannot map (U+FFFD)"
+    han, latin = len(CJK.findall(text)), len(re.findall(r"[A-Za-z]{3,}", text))
+    assert han > 10 * latin, f"the Chinese PDF has {han} hanzi and {latin} Latin words"
+    with i18n.language("zh_CN"):
+        title = i18n.gettext("Shifeng Beautiful Communities")
+    assert squeeze(title) in squeeze(text_of(zh_pdf_dir / "book.pdf", 1, 2)), "no Chinese title page"
+    contents = squeeze(text_of(zh_pdf_dir / "book.pdf", 3, 8))
+    assert "目录" in contents, "no Chinese table of contents"
+    assert "图" in text and "表" in text, "Chinese captions (图, 表) are missing"

@@ -52,8 +52,10 @@ def test_page_loads_offline_without_errors(built_page, offline_page, offline_log
 # --- search ---------------------------------------------------------------------------
 
 
-def search(page, term: str, book_server: str, visit_page) -> tuple[str, set[str]]:
-    """Search the built book for ``term`` as a reader does; returns (the summary, the pages found)."""
+def search(page, term: str, book_server: str, visit_page, edition: str = "") -> tuple[str, set[str]]:
+    """Search the built book (or its edition in the folder ``edition``) for ``term`` as a
+    reader does; returns (the summary, the pages found, relative to the edition's root)."""
+    book_server += edition
     visit_page(page, book_server + "index.html")
     # the theme's search button opens a dialog whose form submits to search.html?q=...
     page.locator("button.search-button__button:visible").first.click()
@@ -95,11 +97,17 @@ def pages_using(word: str, book_html) -> set[str]:
     return pages
 
 
-@pytest.mark.parametrize("word", WORDS)
-def test_search_finds_every_page_that_uses_a_word(word, offline_page, offline_log, book_server, visit_page, book_html):
-    expected = pages_using(word, book_html)
-    assert expected, f"no page uses {word!r}: choose another word"
-    summary, found = search(offline_page, word, book_server, visit_page)
+#: the same words in the Chinese edition, which writes Tianxin as 田心
+WORDS_ZH = ["昊华", "煤气", "党建", "业委会", "田心"]
+EDITION_WORDS = [("", w) for w in WORDS] + [("zh/", w) for w in WORDS_ZH]
+
+
+@pytest.mark.parametrize(("edition", "word"), EDITION_WORDS, ids=[f"{e or 'en/'}{w}" for e, w in EDITION_WORDS])
+def test_search_finds_every_page_that_uses_a_word(edition, word, offline_page, offline_log, book_server, visit_page,
+                                                   book_html):
+    expected = pages_using(word, book_html / edition)
+    assert expected, f"no page of {edition or 'the English edition'} uses {word!r}: choose another word"
+    summary, found = search(offline_page, word, book_server, visit_page, edition)
     assert expected <= found, f"search for {word!r} misses {sorted(expected - found)} ({summary!r})"
 
 

@@ -35,6 +35,8 @@ from docutils import nodes
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
+from shifeng.i18n import N_, _
+
 logger = logging.getLogger(__name__)
 
 #: the folder of the HTML output that receives the PDFs (its URLs are stable: pdf/book.pdf)
@@ -54,11 +56,11 @@ def pdf_dir() -> Path | None:
 
 #: what each kind of PDF is called in a download menu: (button text, tooltip, theme label)
 PDF_KINDS = {
-    "book": ("Book .pdf", "Download the whole book as a PDF", "download-book-pdf-button"),
-    "student": ("Student handout .pdf", "This chapter's exercises with room to answer, without solutions",
+    "book": (N_("Book .pdf"), N_("Download the whole book as a PDF"), "download-book-pdf-button"),
+    "student": (N_("Student handout .pdf"), N_("This chapter's exercises with room to answer, without solutions"),
                 "download-student-handout-button"),
-    "key": ("Teacher's key .pdf", "This chapter with every exercise and its solution", "download-teacher-key-button"),
-    "handout": ("Handout .pdf", "This chapter as a PDF handout", "download-handout-button"),
+    "key": (N_("Teacher's key .pdf"), N_("This chapter with every exercise and its solution"), "download-teacher-key-button"),
+    "handout": (N_("Handout .pdf"), N_("This chapter as a PDF handout"), "download-handout-button"),
 }
 
 
@@ -145,13 +147,13 @@ def link_book_pdf(app, doctree, docname) -> None:
     if not target:
         return
     paragraph = nodes.paragraph(classes=["shifeng-pdf-download"])
-    paragraph += nodes.strong(text="In print: ")
-    paragraph += nodes.reference("", "the whole book as a PDF", refuri=target, classes=["shifeng-book-pdf"])
-    paragraph += nodes.Text(
-        f" ({_book_size(app)}). Each chapter's two PDF handouts (one for students, without the "
+    paragraph += nodes.strong(text=_("In print: "))
+    paragraph += nodes.reference("", _("the whole book as a PDF"), refuri=target, classes=["shifeng-book-pdf"])
+    paragraph += nodes.Text(_(
+        " ({size}). Each chapter's two PDF handouts (one for students, without the "
         "solutions, and a teacher's key) and its notebook are in the download menu at the top of the "
         "chapter's page."
-    )
+    ).format(size=_book_size(app)))
     first = next(iter(doctree.findall(nodes.paragraph)), None)
     if first is not None and first.parent is not None:
         first.parent.insert(first.parent.index(first) + 1, paragraph)
@@ -169,7 +171,7 @@ def link_handouts(app, doctree, docname) -> None:
         raise ExtensionError(f"{docname} has no section with the id 'handouts' to list the handouts in")
     found = available(app)
     if not found:
-        section += nodes.paragraph(text=(
+        section += nodes.paragraph(text=_(
             "This copy of the book was built without its PDFs (make book): in the published book "
             "(make site) each chapter's two handouts are linked here."))
         return
@@ -181,11 +183,11 @@ def link_handouts(app, doctree, docname) -> None:
             continue  # a chapter with no exercise has one handout, in its own menu
         item = nodes.paragraph()
         item += nodes.strong(text=app.env.titles[chapter].astext())
-        item += nodes.Text(": ")
-        item += nodes.reference("", "student handout", refuri=up + files["student"])
-        item += nodes.Text(" (no solutions) · ")
-        item += nodes.reference("", "teacher's key", refuri=up + files["key"])
-        item += nodes.Text(" (with solutions)")
+        item += nodes.Text(_(": "))
+        item += nodes.reference("", _("student handout"), refuri=up + files["student"])
+        item += nodes.Text(_(" (no solutions) · "))
+        item += nodes.reference("", _("teacher's key"), refuri=up + files["key"])
+        item += nodes.Text(_(" (with solutions)"))
         listing += nodes.list_item("", item)
     section += listing
 
@@ -248,8 +250,8 @@ def add_download_buttons(app, pagename, templatename, context, doctree) -> None:
         buttons[:] = [g for g in buttons if g.get("type") != "group" or g.get("buttons")]
     files = available(app).get(pagename, {})
     entries = [
-        {"type": "link", "url": context["pathto"](target, 1), "text": PDF_KINDS[kind][0],
-         "tooltip": PDF_KINDS[kind][1], "icon": "fas fa-file-pdf", "label": PDF_KINDS[kind][2]}
+        {"type": "link", "url": context["pathto"](target, 1), "text": _(PDF_KINDS[kind][0]),
+         "tooltip": _(PDF_KINDS[kind][1]), "icon": "fas fa-file-pdf", "label": PDF_KINDS[kind][2]}
         for kind, target in files.items()
     ]
     for group in buttons:

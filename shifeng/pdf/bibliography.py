@@ -7,6 +7,7 @@ from collections import defaultdict
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from shifeng import i18n
 from shifeng.pdf.nodes import bib_entry, bib_list, bib_slot
 from shifeng.pdf.nodes import included as _included
 from shifeng.pdf.nodes import latex_docname as _latex_docname
@@ -90,8 +91,9 @@ class Bibliographies(SphinxPostTransform):
         if target is not None:
             target.replace_self(listing or [])
         elif listing is not None:
-            title = "Bibliography" if is_book else "References"
-            section = nodes.section("", nodes.title("", title), listing, ids=[f"shifeng-{title.lower()}"])
+            name = "bibliography" if is_book else "references"
+            title = i18n._("Bibliography") if is_book else i18n._("References")
+            section = nodes.section("", nodes.title("", title), listing, ids=[f"shifeng-{name}"])
             if is_book:
                 self.document.append(section)
             else:

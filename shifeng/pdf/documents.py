@@ -68,6 +68,20 @@ def _book_macros(app, config) -> str:
         "shifenglicense": {"CC-BY-4.0": "CC BY 4.0"}.get(cff.get("license", ""), cff.get("license", "")),
         "shifengcopyright": config.copyright,
     }
+    from shifeng import i18n
+
+    # the classes' own words, in the edition's language (locales/zh_CN/LC_MESSAGES/shifeng.po)
+    values |= {
+        "shifengversionname": i18n._("Version"),
+        "shifengstudentname": i18n._("Student handout"),
+        "shifengkeyname": i18n._("Teacher's key"),
+        "shifenghandoutname": i18n._("Chapter handout"),
+        "shifenglicenceline": i18n._("Text and data: Creative Commons Attribution 4.0 International"),
+        "shifengcodeline": i18n._("Code: MIT licence. Third-party material keeps its own licence; see the LICENSE file."),
+        "shifengonlinename": i18n._("Online edition, data and code:"),
+        "shifengtypesetline": i18n._("Typeset with XeLaTeX from the same sources as the online edition (Jupyter Book). "
+                                     "Chinese in Noto Serif CJK SC and Noto Sans CJK SC."),
+    }
     lines = ["% the book's facts, from CITATION.cff and _config.yml (shifeng.pdf)"]
     # \def, not \newcommand: the classes test for an empty value with \ifx ... \empty
     lines += [rf"\def\{name}{{{latex_escape(value)}}}" for name, value in values.items()]

@@ -12,6 +12,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 # sphinx-exercise's own node types: how an exercise and a solution are known in a doctree
 from sphinx_exercise.nodes import exercise_enumerable_node, exercise_node, solution_node
 
+from shifeng import i18n
 from shifeng.pdf.nodes import latex_docname, plain_heading, raw
 from shifeng.pdf.outline import outline
 
@@ -46,5 +47,5 @@ class Solutions(SphinxPostTransform):
             for solution in solutions:
                 solution.parent.remove(solution)
             heading = plain_heading(command="section")
-            heading += nodes.Text("Solutions")
+            heading += nodes.Text(i18n._("Solutions"))
             sections[-1].extend([heading, *solutions])

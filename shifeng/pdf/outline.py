@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from shifeng import i18n
+
 
 def parts(app) -> list[dict[str, Any]]:
     """The book's parts (the root's toctrees in ``_toc.yml``), in order, each with its
@@ -32,11 +34,11 @@ def parts(app) -> list[dict[str, Any]]:
         for docname in tree.files():
             if kind == "appendix":
                 letter += 1
-                label = f"Appendix {chr(ord('A') + letter - 1)}"
+                label = i18n._("Appendix {letter}").format(letter=chr(ord("A") + letter - 1))
                 setup = rf"\appendix\setcounter{{chapter}}{{{letter - 1}}}"
             elif kind == "numbered":
                 number += 1
-                label, setup = f"Chapter {number}", rf"\setcounter{{chapter}}{{{number - 1}}}"
+                label, setup = i18n._("Chapter {number}").format(number=number), rf"\setcounter{{chapter}}{{{number - 1}}}"
             else:
                 label, setup = "", r"\setcounter{secnumdepth}{-1}"
             part["chapters"].append({"docname": docname, "label": label, "setup": setup})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from shifeng import i18n
 from shifeng.pdf.documents import latex_escape as _latex_escape
 from shifeng.pdf.nodes import bib_slot, plain_heading
 from shifeng.pdf.nodes import latex_docname as _latex_docname
@@ -75,7 +76,7 @@ class BookStructure(SphinxPostTransform):
         root = self.config.root_doc
         # the landing page becomes an unnumbered "About this book" chapter
         top = next(s for s in self.document.findall(nodes.section) if s.get("docname") == root)
-        title = _latex_escape(self.config.shifeng_pdf_preface_title)
+        title = _latex_escape(i18n._(self.config.shifeng_pdf_preface_title))
         after_title = 1 if top.children and isinstance(top[0], nodes.title) else 0
         top.insert(after_title, _raw(
             rf"\chapter*{{{title}}}\addcontentsline{{toc}}{{chapter}}{{{title}}}\markboth{{{title}}}{{{title}}}"
