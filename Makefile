@@ -24,6 +24,8 @@ help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
 
 $(VENV)/.installed: requirements.txt build-constraints.txt pyproject.toml
+	@# Debian's Python makes no venv without python3-venv: install it first when it is missing
+	test -x $(PY) || $(PYTHON_SYSTEM) -c "import ensurepip, venv" 2>/dev/null || bash scripts/install-system-deps.sh venv
 	test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
 	$(PY) -m pip install --quiet pip==26.3
 	$(PY) -m pip install --quiet --build-constraint build-constraints.txt -r requirements.txt
@@ -55,6 +57,9 @@ PDFS ?=
 # The Chinese edition (shifeng/i18n.py, locales/TRANSLATING.md): the same sources and
 # code, translated by the catalogs in locales/zh_CN, built in _build/zh by notebook
 # kernels that write Chinese (SHIFENG_LANG), then published in _build/html/zh.
+# EDITIONS: the editions make book and make pdf build (make book EDITIONS=en: the English alone)
+EDITIONS ?= en zh_CN
+ZH_ON := $(filter zh_CN,$(EDITIONS))
 ZH := $(OUT)/_build/zh
 ZH_CONFIG := mkdir -p $(ZH) && $(PY) -m shifeng.i18n config zh_CN > $(ZH)/_config.yml
 ZH_PREPARE := SHIFENG_LANG=zh_CN $(PY) -m shifeng.buildcache $(ZH)
@@ -64,11 +69,11 @@ book: venv  ## build both editions of the HTML book: _build/html and _build/html
 	$(SYSTEM_DEPS) build
 	$(PREPARE); \
 	SHIFENG_PDFS=$(PDFS) SHIFENG_DATA_VALIDATED=$$fingerprint \
-	$(VENV)/bin/jupyter-book build . --path-output $(OUT) $(JB_FLAGS) || $(FORGET); \
+	$(VENV)/bin/jupyter-book build . --path-output $(OUT) $(JB_FLAGS) || $(FORGET)$(if $(ZH_ON),; \
 	$(ZH_CONFIG); $(ZH_PREPARE); \
 	SHIFENG_LANG=zh_CN SHIFENG_PDFS=$(if $(PDFS),$(PDFS)/zh) SHIFENG_DATA_VALIDATED=$$fingerprint \
-	$(VENV)/bin/jupyter-book build . --config $(ZH)/_config.yml --path-output $(ZH) $(JB_FLAGS) || $(ZH_FORGET)
-	$(PY) -m shifeng.i18n publish $(OUT)
+	$(VENV)/bin/jupyter-book build . --config $(ZH)/_config.yml --path-output $(ZH) $(JB_FLAGS) || $(ZH_FORGET))
+	$(if $(ZH_ON),$(PY) -m shifeng.i18n publish $(OUT),rm -rf $(OUT)/_build/html/zh)
 
 translations: venv  ## extract every message of both editions and merge it into locales/zh_CN (see locales/TRANSLATING.md)
 	$(PY) -m shifeng.i18n update
@@ -96,13 +101,13 @@ clean:  ## remove the built book and the execution cache
 pdf: venv  ## build both editions as PDF: _build/pdf/book.pdf and its handouts (chapters/), the Chinese in _build/pdf/zh
 	$(SYSTEM_DEPS) pdf
 	$(PREPARE); \
-	SHIFENG_DATA_VALIDATED=$$fingerprint $(VENV)/bin/jupyter-book build . --builder latex --path-output $(OUT) $(JB_FLAGS) || $(FORGET); \
+	SHIFENG_DATA_VALIDATED=$$fingerprint $(VENV)/bin/jupyter-book build . --builder latex --path-output $(OUT) $(JB_FLAGS) || $(FORGET)$(if $(ZH_ON),; \
 	$(ZH_CONFIG); $(ZH_PREPARE); \
 	SHIFENG_LANG=zh_CN SHIFENG_DATA_VALIDATED=$$fingerprint \
-	$(VENV)/bin/jupyter-book build . --config $(ZH)/_config.yml --builder latex --path-output $(ZH) $(JB_FLAGS) || $(ZH_FORGET)
+	$(VENV)/bin/jupyter-book build . --config $(ZH)/_config.yml --builder latex --path-output $(ZH) $(JB_FLAGS) || $(ZH_FORGET))
 	$(PY) -m shifeng.pdf $(OUT)/_build
-	$(PY) -m shifeng.pdf $(ZH)/_build
-	rm -rf $(OUT)/_build/pdf/zh && cp -r $(ZH)/_build/pdf $(OUT)/_build/pdf/zh
+	rm -rf $(OUT)/_build/pdf/zh
+	$(if $(ZH_ON),$(PY) -m shifeng.pdf $(ZH)/_build && cp -r $(ZH)/_build/pdf $(OUT)/_build/pdf/zh)
 
 # Quality reports (they never change the book in _build/html).
 .PHONY: bench linkcheck repro

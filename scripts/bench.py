@@ -276,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chapter", help="the chapter to change for the one-chapter rebuild (path in the repository)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (builds and logs)")
+    parser.add_argument("--runs", type=int, default=3, help="page loads per page for the load report (median)")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="shifeng-bench-"))
@@ -285,8 +286,14 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     load_before = os.getloadavg()
 
+    # the English edition alone first (make book EDITIONS=en), then both, each from an empty cache
+    english_out = work / "out-en"
+    seconds_en, code = make_book(src, english_out, work / "clean-en.log", ["EDITIONS=en"])
+    rows.append(("clean build, English edition alone", seconds_en, None, code, ""))
+    shutil.rmtree(english_out, ignore_errors=True)
     seconds, code = make_book(src, out, work / "clean.log")
-    rows.append(("clean build (make book, empty cache)", seconds, CLEAN_TARGET_S, code, ""))
+    rows.append(("clean build (make book: both editions)", seconds, CLEAN_TARGET_S, code,
+                 f"{seconds / seconds_en:.2f} x the English edition alone" if seconds_en else ""))
     before = executed_records(out)
 
     seconds, code = make_book(src, out, work / "cached.log")
@@ -321,6 +328,12 @@ def main(argv: list[str] | None = None) -> int:
     if (html_root / "index.html").exists():
         for line in weigh(html_root):
             print(line)
+        # what a phone downloads and waits for, against the stock template built in this run
+        print()
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import pageload
+
+        pageload.main([str(html_root), "--runs", str(args.runs)])
     else:
         print("no HTML was built: no page weights")
 

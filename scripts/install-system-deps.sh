@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the book needs, by what needs them; the Makefile calls this before each
 # step, so nobody has to run it by hand:
+#   venv   the Python environment (.venv), when Python cannot make one: python3-venv
 #   build  the HTML book   (make book): CJK fonts for the charts and static maps
 #   pdf    the print book  (make pdf):  TeX Live with xeCJK, and the same fonts
 #   test   the tests       (make test): Chromium for the browser tests, poppler for the PDF tests
@@ -10,6 +11,9 @@
 # with the one command to run.
 set -euo pipefail
 
+venv=(
+  python3-venv            # ensurepip, which `python3 -m venv` needs (Debian ships it apart)
+)
 build=(
   fonts-noto-cjk          # Noto Sans/Serif CJK SC: the charts and static maps, xeCJK in the PDF
 )
@@ -27,11 +31,12 @@ test=(
 packages=()
 for group in "${@:-all}"; do
   case "$group" in
+    venv) packages+=("${venv[@]}") ;;
     build) packages+=("${build[@]}") ;;
     pdf) packages+=("${pdf[@]}") ;;
     test) packages+=("${test[@]}") ;;
     all) packages+=("${build[@]}" "${pdf[@]}" "${test[@]}") ;;
-    *) echo "install-system-deps: unknown group '$group' (build, pdf, test or all)" >&2; exit 2 ;;
+    *) echo "install-system-deps: unknown group '$group' (venv, build, pdf, test or all)" >&2; exit 2 ;;
   esac
 done
 

@@ -33,7 +33,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
-from shifeng import data, i18n, style
+from shifeng import data, fonts, i18n, style
 from shifeng.style import COLOURS, INK, MUTED, OKABE_ITO, PALE, PAPER, RULE, WIDTH
 
 __all__ = [
@@ -79,7 +79,13 @@ PRECISION_NOTE = {
 
 # --------------------------------------------------------------------------- text
 
-FONT = [style.CJK_FONT, "DejaVu Sans"]
+@cache
+def _font() -> list[str]:
+    """The families the charts draw with: the book's face (its build requires it), or in a
+    reader's notebook the first Chinese face it has; listed only if installed, since
+    matplotlib logs every family of a list that it cannot find."""
+    chinese = [style.CJK_FONT, *(f for f in fonts.READER_FAMILIES if f != style.CJK_FONT)]
+    return [next((f for f in chinese if fonts.entries(f)), style.CJK_FONT), "DejaVu Sans"]
 LINESPACING = 1.3
 # Widths are measured glyph by glyph at a large size (where hinting does not round)
 # and scaled, which is fast and, with kerning ignored, errs on the wide side. Hinting
@@ -91,7 +97,7 @@ _HINTING = 1.04
 
 @cache
 def _glyph_pt(char: str, weight: str, fontstyle: str) -> float:
-    prop = FontProperties(family=FONT, size=_REFERENCE_PT, weight=weight, style=fontstyle)
+    prop = FontProperties(family=_font(), size=_REFERENCE_PT, weight=weight, style=fontstyle)
     return _MEASURE.get_text_width_height_descent(char, prop, ismath=False)[0]
 
 
@@ -265,7 +271,7 @@ class _Canvas:
                     ax.text(
                         x, y, block.text, ha=block.ha, va=va, fontsize=block.size, fontweight=block.weight,
                         fontstyle=block.fontstyle, color=block.color, linespacing=LINESPACING,
-                        multialignment=block.ha, zorder=z, gid=gid, family=FONT,
+                        multialignment=block.ha, zorder=z, gid=gid, family=_font(),
                     )
                 elif kind == "arrow":
                     _, gid, start, end, color, lw, ls, head, z = op
@@ -296,7 +302,7 @@ class _Canvas:
                                 edgecolor=INK if hatch else "none", linewidth=0.8 if hatch else 0)
             container.patches[0].set_gid(f"bar:{gid}")
             (text,) = ax.bar_label(container, labels=[label], padding=7, fontsize=label_size, fontweight="bold",
-                                   color=INK, family=FONT)
+                                   color=INK, family=_font())
             text.set_gid(f"{gid}:value")
 
 

@@ -101,8 +101,24 @@ def check(rebuild_stale_cache: bool = True, say=print) -> None:
 
 @cache
 def require() -> None:
-    """:func:`check` once per process, without touching the cache (for code that draws)."""
-    check(rebuild_stale_cache=False)
+    """:func:`check` once per process, without touching the cache (for code that draws).
+
+    The book's build draws with Noto Sans CJK SC and nothing else. A reader's notebook
+    (outside the build) may draw with any Chinese face of :data:`READER_FAMILIES`.
+    """
+    from shifeng import runtime
+
+    if runtime.in_book_build():
+        check(rebuild_stale_cache=False)
+        return
+    if any(problem(family, "") is None for family in READER_FAMILIES):
+        return
+    raise FontMissing(
+        "matplotlib finds none of the Chinese fonts the charts and maps can draw with "
+        f"({', '.join(READER_FAMILIES)}); without one they would show empty boxes. Install one: on "
+        "Debian or Ubuntu `sudo apt-get install fonts-noto-cjk`; on macOS and Windows PingFang SC and "
+        "Microsoft YaHei come with the system. Then restart the notebook's kernel."
+    )
 
 
 def main() -> int:

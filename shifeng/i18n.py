@@ -234,15 +234,42 @@ def edition_config(code: str, base: Path = REPO_ROOT / "_config.yml") -> dict:
         latex = sphinx.setdefault("latex_elements", {})
         latex["preamble"] = "\n".join(line for line in latex.get("preamble", "").splitlines()
                                       if "xeCJKDeclareCharClass" not in line and "English quotes" not in line)
+        # chapters as the language numbers them (第1章, 附录A), from the catalog's own labels
+        with language(code):
+            chapter = gettext("Chapter {number}").split("{number}")
+            appendix = gettext("Appendix {letter}").split("{letter}")
+        latex["fncychap"] = ""
+        latex["preamble"] += CHAPTER_HEADINGS % {
+            "chapter_before": chapter[0], "chapter_after": chapter[-1],
+            "appendix_before": appendix[0], "appendix_after": appendix[-1],
+        }
         translate = gettext  # (not named gettext here: Babel would extract the arguments)
         with language(code):
             for key in CONFIG_MESSAGES:
                 config[key] = translate(config[key])
+            # the subtitle of the print edition's title page (CITATION.cff's title after the book's)
+            sphinx["shifeng_pdf_subtitle"] = translate(citation_subtitle())
     # the bibliography and the book's own folders are found from the book's root
     config["bibtex_bibfiles"] = [str(REPO_ROOT / p) for p in config.get("bibtex_bibfiles", [])]
     sphinx["templates_path"] = [str(REPO_ROOT / p) for p in sphinx.get("templates_path", [])]
     return config
 
+
+#: LaTeX for a translated edition's chapter labels: the heading of a chapter, its running
+#: head (Sphinx's \@chappos, made for Japanese) and the parts without an English "Part"
+CHAPTER_HEADINGS = r"""
+\makeatletter
+\addto\captionsenglish{\renewcommand{\partname}{}\renewcommand{\chaptername}{%(chapter_before)s}%%
+  \renewcommand{\appendixname}{%(appendix_before)s}}
+\def\@chappos{%(chapter_after)s}
+\g@addto@macro\appendix{\def\@chappos{%(appendix_after)s}}
+\renewcommand{\@makechapterhead}[1]{\vspace*{24pt}{\parindent\z@\raggedright\normalfont
+  \ifnum\c@secnumdepth>\m@ne\Large\bfseries\sffamily\@chapapp\thechapter\@chappos\par\nobreak\vskip 10pt\fi
+  \interlinepenalty\@M\huge\bfseries\sffamily #1\par\nobreak\vskip 28pt}}
+\renewcommand{\@makeschapterhead}[1]{\vspace*{24pt}{\parindent\z@\raggedright\normalfont
+  \interlinepenalty\@M\huge\bfseries\sffamily #1\par\nobreak\vskip 28pt}}
+\makeatother
+"""
 
 #: MyST-NB's "Show code cell source" in each translated edition ({type}: source or outputs)
 CODE_PROMPTS = {"zh_CN": ("显示代码", "隐藏代码")}
@@ -489,6 +516,16 @@ def package_templates(templates: Path) -> None:
     _write_template(templates / f"{DATA_DOMAIN}.pot", data_messages() + chapter_captions())
 
 
+def citation_subtitle() -> str:
+    """``a case study``: what CITATION.cff's title adds to the book's (``Shifeng ...: a case study``)."""
+    import yaml
+
+    config = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    cff = yaml.safe_load((REPO_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    title, full = config["title"], cff.get("title", "")
+    return full[len(title):].lstrip(":–— ").strip() if full.startswith(title) else ""
+
+
 #: the settings of ``_config.yml`` that an edition translates (see :func:`edition_config`)
 CONFIG_MESSAGES = ("title", "author")
 
@@ -503,6 +540,8 @@ def _add_config_messages(pot: Path) -> None:
         catalog = read_po(handle)
     for key in CONFIG_MESSAGES:
         catalog.add(config[key], auto_comments=[f"_config.yml: {key}"])
+    if citation_subtitle():
+        catalog.add(citation_subtitle(), auto_comments=["CITATION.cff: title, after the book's title"])
     with pot.open("wb") as handle:
         write_po(handle, catalog, width=76, sort_output=True)
 

@@ -235,6 +235,10 @@ This paragraph has no translation.
 
 How many blocks?
 ```
+
+```{solution} ex-count
+Six.
+```
 """
 
 TRANSLATION_CONF = """
@@ -268,6 +272,7 @@ def test_translation_pastes_glue_translates_exercise_titles_and_reports_the_rest
         "The district drew {glue:}`blocks` blocks.": "全区划出了{glue:}`blocks`个街区。",
         "Counting blocks": "数街区",
         "How many blocks?": "有几个街区？",
+        "Six.": "六个。",
     })
     monkeypatch.delenv("SHIFENG_REQUIRE_TRANSLATIONS", raising=False)
 
@@ -277,7 +282,7 @@ def test_translation_pastes_glue_translates_exercise_titles_and_reports_the_rest
     text = page.get_text(" ")
     assert "No key" not in warnings, warnings
     assert "全区划出了" in text and "6" in page.select_one("span.output.text_plain, span.pasted-inline").get_text()
-    assert "数街区" in text and "Counting blocks" not in text, "the exercise's title was not translated"
+    assert "数街区" in text and "Counting blocks" not in text, "the exercise's or its solution's title is in English"
     assert "This paragraph has no translation." in text  # shown in English ...
     # ... and listed at the end of the build (a warning only under SHIFENG_REQUIRE_TRANSLATIONS=1)
     monkeypatch.setenv("SHIFENG_REQUIRE_TRANSLATIONS", "1")

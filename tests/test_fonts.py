@@ -94,3 +94,14 @@ def test_make_book_with_the_cjk_font_hidden_stops_before_building(tmp_path):
     assert run.returncode != 0
     assert f"matplotlib cannot find the font '{CJK}'" in run.stderr and "fonts-noto-cjk" in run.stderr
     assert not (out / "_build" / "html").exists()
+
+
+def test_a_readers_notebook_draws_with_any_chinese_face_and_says_which_to_install(monkeypatch):
+    from shifeng import fonts, runtime
+
+    monkeypatch.setattr(runtime, "in_book_build", lambda: False)
+    monkeypatch.setattr(fonts, "problem", lambda family, package, manager=None: None if family == "PingFang SC" else "no")
+    fonts.require.__wrapped__()  # PingFang SC is enough outside the book's build
+    monkeypatch.setattr(fonts, "problem", lambda family, package, manager=None: "no")
+    with pytest.raises(fonts.FontMissing, match="fonts-noto-cjk"):
+        fonts.require.__wrapped__()

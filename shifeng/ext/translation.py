@@ -118,13 +118,17 @@ def translate_toctree_captions(app, doctree) -> None:
     catalog, found = init_locale(dirs, app.config.language, domain)
     if not found:
         return
+    captions = getattr(app.env, "shifeng_toc_captions", {})
+    app.env.shifeng_toc_captions = captions
     for toctree in toctrees:
-        translated = catalog.gettext(toctree["caption"])
-        if translated != toctree["caption"]:
+        english = toctree["caption"]
+        translated = catalog.gettext(english)
+        if translated != english:
+            captions[english] = translated  # for the print edition's parts (shifeng.pdf.outline)
             toctree["caption"] = translated
         else:
             store = getattr(app.env, "shifeng_untranslated", {})
-            store.setdefault(app.env.docname, []).append((toctree.line or 0, toctree["caption"]))
+            store.setdefault(app.env.docname, []).append((toctree.line or 0, english))
             app.env.shifeng_untranslated = store
 
 
@@ -158,6 +162,29 @@ class MarkExerciseTitles(SphinxTransform):
             exercise = node.parent.parent if node.parent is not None else None
             if exercise is not None:  # for the gettext builder (see ExtractExerciseTitles)
                 exercise["shifeng_title_message"] = (node.rawsource, node.source, node.line)
+
+
+class KeepTranslatedExerciseTitles(SphinxTransform):
+    """After Sphinx's Locale transform: the exercise a solution names carries its translated title.
+
+    sphinx-exercise keeps a copy of each exercise, made when the directive ran (before any
+    translation), and titles a solution ("Solution to Exercise 1.1 (title)") from that copy.
+    It offers no public way to refresh it, so its registry entry is given a copy of the
+    translated exercise.
+    """
+
+    default_priority = 21
+
+    def apply(self, **kwargs) -> None:
+        if self.config.language == i18n.SOURCE_LANGUAGE:
+            return
+        registry = getattr(self.env, "sphinx_exercise_registry", {})
+        for node in self.document.findall(nodes.Element):
+            if "shifeng_title_message" not in node:
+                continue
+            entry = registry.get(node.get("label", ""))
+            if entry and entry.get("docname") == self.env.docname and entry.get("type", "").startswith("exercise"):
+                entry["node"] = node.deepcopy()
 
 
 class ExtractExerciseTitles(SphinxPostTransform):
@@ -288,6 +315,7 @@ def setup(app):
     add_glue_roles(app)
     app.add_post_transform(PasteAsOnThePage)
     app.add_transform(MarkExerciseTitles)
+    app.add_transform(KeepTranslatedExerciseTitles)
     app.add_post_transform(ExtractExerciseTitles)
     app.add_transform(NoteUntranslated)
     app.connect("env-purge-doc", purge_untranslated)

@@ -35,6 +35,8 @@ def setup(app):
     app.add_config_value("shifeng_pdf_handouts", True, "env")
     app.add_config_value("shifeng_pdf_bibliography_doc", "book/bibliography", "env")
     app.add_config_value("shifeng_pdf_preface_title", N_("About this book"), "env")
+    # the title page's subtitle where it is not CITATION.cff's (a translated edition's)
+    app.add_config_value("shifeng_pdf_subtitle", "", "env")
     nodes.register(app)
     documents.register(app)
     app.add_post_transform(references.DistantReferences)

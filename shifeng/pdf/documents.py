@@ -58,6 +58,8 @@ def _book_macros(app, config) -> str:
     title = book_title(config)
     full_title = cff.get("title", title)
     subtitle = full_title[len(title):].lstrip(":–— ").strip() if full_title.startswith(title) else ""
+    # a translated edition's title differs from CITATION.cff's: its config gives the subtitle
+    subtitle = config.shifeng_pdf_subtitle or subtitle
     url = (config.html_theme_options or {}).get("repository_url", "") or ""
     values = {
         "shifengtitle": title,
@@ -83,6 +85,9 @@ def _book_macros(app, config) -> str:
                                      "Chinese in Noto Serif CJK SC and Noto Sans CJK SC."),
     }
     lines = ["% the book's facts, from CITATION.cff and _config.yml (shifeng.pdf)"]
+    # the table of contents' heading in the edition's language (sphinx-jupyterbook-latex writes "Contents")
+    contents = latex_escape(i18n._("Contents"))
+    lines.append(rf"\addto\captionsenglish{{\renewcommand{{\contentsname}}{{{contents}}}}}")
     # \def, not \newcommand: the classes test for an empty value with \ifx ... \empty
     lines += [rf"\def\{name}{{{latex_escape(value)}}}" for name, value in values.items()]
     # the repository's URL as text (\shifengurl, empty when unset) and as a link

@@ -28,7 +28,9 @@ def parts(app) -> list[dict[str, Any]]:
             kind = "appendix"
         else:
             kind = "front"
-        part = {"caption": tree.caption, "kind": kind, "appendix_start": kind == "appendix" and not appendix,
+        # a translated edition's caption (shifeng.ext.translation), else _toc.yml's
+        caption = getattr(app.env, "shifeng_toc_captions", {}).get(tree.caption, tree.caption)
+        part = {"caption": caption, "kind": kind, "appendix_start": kind == "appendix" and not appendix,
                 "chapters": []}
         appendix = appendix or kind == "appendix"
         for docname in tree.files():
