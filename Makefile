@@ -112,7 +112,7 @@ pdf: venv  ## build both editions as PDF: _build/pdf/book.pdf and its handouts (
 # Quality reports (they never change the book in _build/html).
 .PHONY: bench linkcheck repro
 
-bench: data  ## time clean / cached / one-chapter / no-execution builds and weigh every page (a report)
+bench: data  ## time the builds (English alone, both editions, cached, one chapter, no execution) and load every page against the stock template (a report)
 	$(PY) scripts/bench.py
 
 linkcheck: venv  ## check the built book's external links (needs network; prints a report, never fails)
