@@ -23,9 +23,7 @@ from __future__ import annotations
 import base64
 import unicodedata
 from functools import cache
-from pathlib import Path
 
-import frictionless
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
@@ -175,11 +173,6 @@ class _Block:
 def _english(text: str, width_in: float, **style) -> list[_Block]:
     """An English rendering under a Chinese name: in the English edition only (the Chinese one has the name)."""
     return [_Block(text, width_in, **style)] if i18n.is_source() else []
-
-
-def _pair(zh: str, en: str) -> str:
-    """A name as ``石峰区 · Shifeng District`` in English, the hanzi alone in Chinese."""
-    return f"{zh} · {en}" if i18n.is_source() else zh
 
 
 def _stack_height(blocks: list[_Block], gap: float = 0.04) -> float:
@@ -339,12 +332,6 @@ def _series(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _enum(table: str, field: str, data_dir) -> list[str]:
-    """The allowed values of a field, in the order the data package lists them."""
-    package = frictionless.Package(str(Path(data_dir) / data.PACKAGE_FILE))
-    return list(package.get_resource(table).schema.get_field(field).constraints["enum"])
-
-
 def _legend(canvas: _Canvas, x: float, y: float, items: list[tuple], size: float = 9.5) -> float:
     """A one-row legend of (kind, style, label) swatches; returns its bottom y."""
     for kind, spec, label in items:
@@ -370,7 +357,7 @@ def _limits(data_dir) -> dict[str, object]:
 
 def _draw_limit(canvas: _Canvas, gid: str, rule, y: float, color: str, ls: str, width: float = 3.4) -> float:
     """A limit: a line across the figure, its label in a white box on the line's left; returns the y below."""
-    one_line = _pair(rule.name_zh, rule.name_en)
+    one_line = i18n.named(rule.name_zh, rule.name_en, " · ")
     if _width_pt(one_line, 9.5, "bold") / 72 <= width:
         label = [_Block(one_line, width, size=9.5, weight="bold", ha="left")]
     else:
@@ -602,7 +589,7 @@ def projects_by_line(data_dir=data.DATA_DIR) -> Figure:
     rows = []
     for line in lines.itertuples():
         heading = [
-            _Block(_pair(line.name_zh, line.name_en), width, size=10.5, weight="bold", ha="left"),
+            _Block(i18n.named(line.name_zh, line.name_en, " · "), width, size=10.5, weight="bold", ha="left"),
             _Block(i18n._("driven by {driver_en} ({driver_zh})").format(driver_en=line.driver_en, driver_zh=line.driver_zh),
                    width, size=9.5, color=MUTED, ha="left"),
         ]
@@ -617,7 +604,7 @@ def projects_by_line(data_dir=data.DATA_DIR) -> Figure:
 def pollution_actions(data_dir=data.DATA_DIR) -> Figure:
     """Direct sewage discharges tackled, by water and place, with the outfall counts the report gives."""
     actions = data.load("pollution_actions", data_dir)
-    statuses = _enum("pollution_actions", "status", data_dir)
+    statuses = data.enum("pollution_actions", "status", data_dir)
     counted = actions["outfall_count"].dropna()
     shown = [s for s in statuses if actions.loc[actions["status"] == s, "outfall_count"].notna().any()]
     key = i18n._("; ").join(
@@ -641,11 +628,11 @@ def pollution_actions(data_dir=data.DATA_DIR) -> Figure:
         group = actions[actions["water_zh"] == water]
         first = group.iloc[0]
         y = canvas.blocks(f"water:{water}", 0.2, y, [
-            _Block(_pair(first.water_zh, first.water_en), width, size=11, weight="bold", ha="left")]) + 0.08
+            _Block(i18n.named(first.water_zh, first.water_en, " · "), width, size=11, weight="bold", ha="left")]) + 0.08
         rows = []
         for a in group.itertuples():
             zh, en = POLLUTION_STATUS.get(a.status, (a.status, a.status.replace("_", " ")))
-            heading = [_Block(_pair(a.place_zh, a.place_en) + " — " + i18n._(en) + f" ({zh})" if i18n.is_source()
+            heading = [_Block(i18n.named(a.place_zh, a.place_en, " · ") + " — " + i18n._(en) + f" ({zh})" if i18n.is_source()
                               else f"{a.place_zh}——{zh}", width, size=10, ha="left")]
             done = statuses.index(a.status) == 0 if a.status in statuses else False
             count = None if pd.isna(a.outfall_count) else int(a.outfall_count)
@@ -701,7 +688,7 @@ def staff_posted(data_dir=data.DATA_DIR) -> Figure:
 def owners_committees(data_dir=data.DATA_DIR) -> Figure:
     """Owners' committees (业委会) in the old estates targeted in 2018, estate by estate, by status."""
     committees = data.load("owners_committees", data_dir)
-    statuses = _enum("owners_committees", "status", data_dir)
+    statuses = data.enum("owners_committees", "status", data_dir)
     fills = [
         (_tint(OKABE_ITO["blue"], 0.3), INK, "-"),
         (_tint(OKABE_ITO["green"], 0.3), INK, "-"),
@@ -740,7 +727,7 @@ def blocks_comparison(data_dir=data.DATA_DIR) -> Figure:
     blocks = data.load("blocks", data_dir)
     blocks = blocks[blocks["started_2018"].fillna(False)].sort_values("report_order", kind="stable")
     works = data.load("block_works", data_dir)
-    statuses = _enum("block_works", "status", data_dir)
+    statuses = data.enum("block_works", "status", data_dir)
     looks = {"built": dict(marker="o", fc=OKABE_ITO["blue"], ec=INK), "planned": dict(marker="o", fc=PAPER, ec=OKABE_ITO["blue"])}
     look = {s: looks.get(s, dict(marker="o", fc=PALE, ec=INK)) for s in statuses}
     # an item whose status is the book's reading of an ambiguous sentence is marked apart
@@ -765,7 +752,7 @@ def blocks_comparison(data_dir=data.DATA_DIR) -> Figure:
     y += 0.3
     canvas.line(None, [0.2, canvas.width - 0.2], [y - 0.05, y - 0.05], color=RULE, lw=0.8)
     for b in blocks.itertuples():
-        left = [_Block(_pair(b.name_zh, b.name_en), widths[0], size=10.5, weight="bold", ha="left"),
+        left = [_Block(i18n.named(b.name_zh, b.name_en, " · "), widths[0], size=10.5, weight="bold", ha="left"),
                 _Block(b.type_zh, widths[0], size=10, ha="left"),
                 *_english(b.type_en, widths[0], size=9.5, color=MUTED, ha="left")]
         mid = [_Block(f"{b.lead_element_zh}: {b.lead_element_en}" if i18n.is_source() else b.lead_element_zh,
@@ -862,7 +849,7 @@ def organisation_diagram(data_dir=data.DATA_DIR) -> Figure:
     homes = data.load("homes", data_dir)
     lines = data.load("programme_lines", data_dir).set_index("line_id")
     orgs = data.load("organisations", data_dir)
-    levels = _enum("organisations", "level", data_dir)
+    levels = data.enum("organisations", "level", data_dir)
     frame_levels = [lvl for lvl in levels if lvl in ("subdistrict", "block", "community")]
     frame = orgs[orgs["level"].isin(frame_levels)].copy()
     frame["_rank"] = frame["level"].map(frame_levels.index)

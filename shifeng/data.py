@@ -182,6 +182,12 @@ def _read(name: str, data_dir: Path) -> pd.DataFrame:
     return frame
 
 
+def enum(table: str, field: str, data_dir: Path | str = DATA_DIR) -> list[str]:
+    """The allowed values of a field, in the order the data package lists them (a status, a kind...)."""
+    package = frictionless.Package(str(Path(data_dir) / PACKAGE_FILE))
+    return list(package.get_resource(table).schema.get_field(field).constraints["enum"])
+
+
 def tables(data_dir: Path | str = DATA_DIR) -> list[str]:
     """Names of the package's resources, in descriptor order."""
     return [r.name for r in frictionless.Package(str(Path(data_dir) / PACKAGE_FILE)).resources]

@@ -43,13 +43,6 @@ def _counts(frame: pd.DataFrame, column: str, prefix: str, values: list[str]) ->
     return {f"{prefix}_{value}": int(counted.get(value, 0)) for value in values}
 
 
-def _enum(table: str, field: str, data_dir) -> list[str]:
-    import frictionless
-
-    package = frictionless.Package(str(Path(data_dir) / data.PACKAGE_FILE))
-    return list(package.get_resource(table).schema.get_field(field).constraints["enum"])
-
-
 def day(date: str) -> str:
     """``2018-10-29`` as the edition writes it: ``29 October 2018``, ``2018年10月29日``."""
     from shifeng import i18n
@@ -93,7 +86,7 @@ def programme(data_dir) -> dict[str, Value]:
 
 def people(data_dir) -> dict[str, Value]:
     frame_ = data.load("people", data_dir)
-    values: dict[str, Value] = _counts(frame_, "kind", "people", _enum("people", "kind", data_dir))
+    values: dict[str, Value] = _counts(frame_, "kind", "people", data.enum("people", "kind", data_dir))
     values["people_named"] = len(frame_)
     return values
 
@@ -101,7 +94,7 @@ def people(data_dir) -> dict[str, Value]:
 def committees(data_dir) -> dict[str, Value]:
     """Owners' committees in the old estates the report names, and the news item's list beside it."""
     table = data.load("owners_committees", data_dir)
-    statuses = _enum("owners_committees", "status", data_dir)
+    statuses = data.enum("owners_committees", "status", data_dir)
     values: dict[str, Value] = _counts(table, "status", "committees", statuses)
     values["estates_named"] = len(table)
     share = values["committees_election_completed"] / len(table)
@@ -121,8 +114,8 @@ def blocks(data_dir) -> dict[str, Value]:
     blocks_ = data.load("blocks", data_dir)
     started = blocks_[blocks_["started_2018"].fillna(False)].sort_values("report_order", kind="stable")
     works = data.load("block_works", data_dir)
-    statuses = _enum("block_works", "status", data_dir)
-    levels = _enum("block_works", "first_claim", data_dir)
+    statuses = data.enum("block_works", "status", data_dir)
+    levels = data.enum("block_works", "first_claim", data_dir)
     values: dict[str, Value] = _counts(works, "status", "works", statuses)
     values["works_total"] = len(works)
     certain = works[works["first_claim_scope"] == "certain"]

@@ -38,6 +38,8 @@ LOCALES = REPO_ROOT / "locales"
 #: the catalog of the shared package's own strings (labels, captions, headers)
 PACKAGE_DOMAIN = "shifeng"
 LANG_ENV = "SHIFENG_LANG"
+#: set to 1 by ``make test``: an untranslated or fuzzy message is a warning (the strict build fails)
+REQUIRE_ENV = "SHIFENG_REQUIRE_TRANSLATIONS"
 SOURCE_LANGUAGE = "en"
 
 
@@ -115,11 +117,6 @@ def _catalog(code: str) -> dict[str, str]:
     return _read(code, DATA_DOMAIN) | _read(code, PACKAGE_DOMAIN)
 
 
-@cache
-def _translations(code: str) -> frozenset[str]:
-    return frozenset(_catalog(code).values())
-
-
 _missing: set[str] = set()
 
 
@@ -133,10 +130,8 @@ def gettext(message: str) -> str:
     if code == SOURCE_LANGUAGE or not isinstance(message, str) or not message.strip():
         return message
     translated = _catalog(code).get(message)
-    if translated is None and message in _translations(code):
-        return message  # translated already (a caption given as _("..."), say)
     if translated is None:
-        if message not in _missing and os.environ.get("SHIFENG_REQUIRE_TRANSLATIONS") == "1" \
+        if message not in _missing and os.environ.get(REQUIRE_ENV) == "1" \
                 and re.search(r"[A-Za-z]", message):
             import warnings
 
@@ -174,9 +169,9 @@ def N_(message: str) -> str:
     return message
 
 
-def missing() -> list[str]:
-    """The package's messages asked for in this process that have no translation."""
-    return sorted(_missing)
+def named(zh: str, en: str, sep: str = " ") -> str:
+    """A name as the edition writes it: ``井墈 Jingkan`` (or ``井墈 · Jingkan``) in English, the hanzi alone in Chinese."""
+    return f"{zh}{sep}{en}" if is_source() else zh
 
 
 def pick(record, field: str, default: str = "") -> str:

@@ -192,7 +192,7 @@ def field_reference(data_dir=data.DATA_DIR) -> Table:
         for r in package.resources
         for f in r.schema.fields
     ]
-    return Table(pd.DataFrame(rows), i18n._("Every field of the data package (from datapackage.json)"))
+    return Table(pd.DataFrame(rows), i18n.N_("Every field of the data package (from datapackage.json)"))
 
 
 # --------------------------------------------------------------------------- combined tables
@@ -263,8 +263,7 @@ def blocks_compared(caption: str) -> Table:
     blocks = data.load("blocks")
     blocks = blocks[blocks["started_2018"].fillna(False)].sort_values("report_order", kind="stable")
     works = data.load("block_works")
-    package = frictionless.Package(str(data.DATA_DIR / data.PACKAGE_FILE))
-    statuses = list(package.get_resource("block_works").schema.get_field("status").constraints["enum"])
+    statuses = data.enum("block_works", "status")
     counts = works.groupby(["block_id", "status"]).size().unstack(fill_value=0).reindex(columns=statuses, fill_value=0)
     columns = edition_columns(["name_en", "type_en", "anchor_zh"], blocks.columns)
     compare = blocks.set_index("block_id")[columns].join(counts)

@@ -35,7 +35,7 @@ from shifeng import i18n
 
 logger = logging.getLogger(__name__)
 
-REQUIRE_ENV = "SHIFENG_REQUIRE_TRANSLATIONS"
+REQUIRE_ENV = i18n.REQUIRE_ENV
 
 
 # --- glue in translated messages ---------------------------------------------------------

@@ -20,7 +20,7 @@ import folium
 from shifeng import i18n, runtime
 from shifeng.ext import map_assets
 from shifeng.maps import look
-from shifeng.maps.spec import DATUM_NOTE, QUALITY_WORDS, MapSpec, Shape, _km, esc, named, short_name, wrap
+from shifeng.maps.spec import DATUM_NOTE, QUALITY_WORDS, MapSpec, Shape, _km, esc, short_name, wrap
 
 #: where a map's document (``_maps/frames/<map>.html``) finds the files of :mod:`shifeng.ext.map_assets`
 BOOK_ASSETS = "../"
@@ -134,7 +134,7 @@ def legend_html(spec: MapSpec) -> str:
         colon = i18n._(": ")
         rows.append(
             f'<li class="legend-zone" data-place="{esc(s.place_id)}"><span class="sw" style="background:{s.colour}40;'
-            f'border:{line.css_border(s.colour)}"></span>{esc(named(s.name_zh, short_name(s.name_en)))}'
+            f'border:{line.css_border(s.colour)}"></span>{esc(i18n.named(s.name_zh, short_name(s.name_en)))}'
             f'{esc(colon)}<i>{esc(tag)}</i></li>'
         )
     if any(not s.emphasis for s in spec.zones()):
@@ -151,7 +151,7 @@ def legend_html(spec: MapSpec) -> str:
         )
     more = []
     if spec.not_mapped:
-        names = esc(i18n._("; ").join(named(zh, en) for zh, en in spec.not_mapped))
+        names = esc(i18n._("; ").join(i18n.named(zh, en) for zh, en in spec.not_mapped))
         head = esc(i18n._("Not mapped (no coordinate):"))
         more.append(f'<p class="note legend-not-mapped"><b>{head}</b> {names}</p>')
     more.append('<p class="note">' + esc(i18n._(
@@ -213,7 +213,7 @@ def _add_shape(sh: Shape, layer) -> None:
             class_name=sh.css_class(),
             popup=popup,
             tooltip=folium.Tooltip(esc(i18n._("{name}: {quality}").format(
-                name=named(sh.name_zh, sh.name_en), quality=i18n._(QUALITY_WORDS[sh.quality])))),
+                name=i18n.named(sh.name_zh, sh.name_en), quality=i18n._(QUALITY_WORDS[sh.quality])))),
         ).add_to(layer)
         if sh.emphasis:
             lat, lon = sh.label_position()
@@ -249,7 +249,7 @@ def _add_shape(sh: Shape, layer) -> None:
         popup=popup,
         tooltip=folium.Tooltip(
             esc(i18n._("{name} (within {distance}, {quality})").format(
-                name=named(sh.name_zh, sh.name_en), distance=_km(sh.radius_m), quality=i18n._(QUALITY_WORDS[sh.quality])))
+                name=i18n.named(sh.name_zh, sh.name_en), distance=_km(sh.radius_m), quality=i18n._(QUALITY_WORDS[sh.quality])))
         ),
     ).add_to(layer)
 

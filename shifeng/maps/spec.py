@@ -71,10 +71,6 @@ def _km(metres: float) -> str:
     return f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
 
 
-def named(zh: str, en: str, sep: str = " ") -> str:
-    """A place or body as ``井墈 Jingkan`` in English, by its hanzi alone in Chinese."""
-    return f"{zh}{sep}{en}" if i18n.is_source() else zh
-
 
 # --------------------------------------------------------------------------- the data
 
@@ -191,7 +187,7 @@ class MapSpec:
 def _zone_popup(md: MapData, row: pd.Series) -> str:
     block = md.blocks.set_index("block_id").loc[row["block_id"]]
     parts = [
-        f'<h4>{esc(named(block["name_zh"], block["name_en"], " · "))}</h4>',
+        f'<h4>{esc(i18n.named(block["name_zh"], block["name_en"], " · "))}</h4>',
         f'<p class="pinyin">{esc(block["name_pinyin"])}</p>',
         "<p><b>" + esc(i18n._("Type:")) + f'</b> {esc(block["type_zh"])}'
         + (f' ({esc(block["type_en"])})' if i18n.is_source() else "") + "</p>",
@@ -234,7 +230,7 @@ def _site_popup(md: MapData, row: pd.Series) -> str:
 
 def _point_popup(md: MapData, row: pd.Series) -> str:
     parts = [
-        f'<h4>{esc(named(row["name_zh"], row["name_en"], " · "))}</h4>',
+        f'<h4>{esc(i18n.named(row["name_zh"], row["name_en"], " · "))}</h4>',
         _location_html(md, row),
     ]
     return '<div class="shifeng-popup">' + "".join(parts) + "</div>"
@@ -251,7 +247,7 @@ def _location_html(md: MapData, row: pd.Series) -> str:
     anchor = ""
     if isinstance(row["anchor_place_id"], str):
         a = md.place(row["anchor_place_id"])
-        anchor = "<br>" + esc(tr("Centred on: {place}").format(place=named(a["name_zh"], a["name_en"])))
+        anchor = "<br>" + esc(tr("Centred on: {place}").format(place=i18n.named(a["name_zh"], a["name_en"])))
     location = esc(tr("Location: {quality}").format(quality=quality))
     within = esc(tr(", within {distance}").format(distance=_km(int(row["precision_m"]))))
     basis = esc(i18n.translate_value("places", "basis", row["basis"]))
@@ -338,7 +334,7 @@ def overview_spec(md: MapData) -> MapSpec:
     for number, sh in enumerate(points, 1):
         sh.number = number
     tr = i18n.gettext
-    names = tr(", ").join(named(r["name_zh"], r["name_en"]) for _, r in md.blocks.sort_values("report_order").iterrows())
+    names = tr(", ").join(i18n.named(r["name_zh"], r["name_en"]) for _, r in md.blocks.sort_values("report_order").iterrows())
     alt = tr(
         "Map of Shifeng District (石峰区), Zhuzhou: the district boundary and the {zones} blocks started in "
         "2018 ({names}), each drawn as an approximate circular zone because no source gives their coordinates; "
@@ -388,10 +384,10 @@ def block_spec(md: MapData, block_id: str) -> MapSpec:
         "Map of the {block_en} ({block_zh}) in Shifeng District: {where} of radius {radius} centred on "
         "{anchor}, with the district boundary and the other blocks' zones faint."
     ).format(block_en=block["name_en"], block_zh=block["name_zh"], where=where, radius=_km(int(zone_row["precision_m"])),
-             anchor=named(anchor["name_zh"], anchor["name_en"]))
+             anchor=i18n.named(anchor["name_zh"], anchor["name_en"]))
     if not_mapped:
         alt += tr(" Not mapped for lack of coordinates: {names}.").format(names=tr(", ").join(n for n, _ in not_mapped))
-    title = tr("{block} (approximate zone)").format(block=named(block["name_zh"], block["name_en"]))
+    title = tr("{block} (approximate zone)").format(block=i18n.named(block["name_zh"], block["name_en"]))
     return _focused(md, f"block-{block_id}", title, alt, shapes, focus, not_mapped)
 
 

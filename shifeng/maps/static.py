@@ -18,7 +18,7 @@ from matplotlib.patches import Rectangle
 
 from shifeng import geo, i18n, style
 from shifeng.maps import look
-from shifeng.maps.spec import BOUNDARY_ATTRIBUTION, MapSpec, Shape, named, short_name, wrap
+from shifeng.maps.spec import BOUNDARY_ATTRIBUTION, MapSpec, Shape, short_name, wrap
 
 
 def _project(lat0: float):
@@ -108,7 +108,7 @@ def _footer(spec: MapSpec) -> list[str]:
     notes = []
     numbered = sorted((s for s in spec.points() if s.number), key=lambda s: s.number)
     if numbered:
-        key = [f"{s.number} {named(s.name_zh, short_name(s.name_en))}" for s in numbered]
+        key = [f"{s.number} {i18n.named(s.name_zh, short_name(s.name_en))}" for s in numbered]
         half = (len(key) + 1) // 2
         notes.append(i18n._("Points:  ") + "   ".join(key[:half]) + ("\n" + "            " + "   ".join(key[half:]) if key[half:] else ""))
     notes.append(
@@ -157,7 +157,7 @@ def _draw_point(ax, proj, sh: Shape, halo) -> None:
                                 ls=ring_line.mpl_dash(), zorder=3, gid=f"precision:{sh.place_id}"))
     ax.plot([x], [y], marker="o", ms=look.POINT_RADIUS_PX, mfc=look.POINT_COLOUR, mec="white", mew=1, zorder=5,
             gid=f"point:{sh.place_id}")
-    text = str(sh.number) if sh.number else named(sh.name_zh, short_name(sh.name_en))
+    text = str(sh.number) if sh.number else i18n.named(sh.name_zh, short_name(sh.name_en))
     ax.annotate(text, (x, y), xytext=(4, 3), textcoords="offset points", fontsize=8.5 if sh.number else 8,
                 fontweight="bold" if sh.number else "normal", color=style.INK if sh.number else style.MUTED,
                 va="bottom", ha="left", path_effects=halo, zorder=6, gid=f"label:{sh.place_id}")
