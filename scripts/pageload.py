@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What a reader's phone downloads and waits for, page by page, against the stock template.
 
-    python scripts/pageload.py [HTML_DIR] [--stock STOCK_HTML_DIR] [--runs N]    (make bench runs it)
+    python scripts/pageload.py [HTML_DIR] [--stock STOCK_HTML_DIR] [--runs N] [--pages PAGE ...]    (make bench runs it)
 
 Each page is opened cold (a new browser context: no cache) in Debian's Chromium, driven by
 Playwright, at a phone's size (375 x 667, touch), with the CPU slowed fourfold and the
@@ -215,12 +215,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("html", nargs="?", type=Path, default=Path(__file__).resolve().parent.parent / "_build" / "html")
     parser.add_argument("--stock", type=Path, help="a built stock template's HTML folder (default: build one now)")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--pages", nargs="+", metavar="PAGE", help="only these pages of the book (paths under HTML_DIR)")
     args = parser.parse_args(argv)
     stock_html = args.stock
     if stock_html is None:
         stock_html = build_stock(Path(tempfile.mkdtemp(prefix="shifeng-stock-")) / "book", Path(sys.executable).parent / "jupyter-book")
     stock = measure(stock_html, args.runs)
-    book = measure(args.html, args.runs)
+    book = measure(args.html, args.runs, args.pages)
     print("\n".join(report(book, stock, args.html)))
     return 0
 

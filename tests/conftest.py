@@ -312,17 +312,24 @@ def visit(page, url: str, settle_ms: int = 5_000):
 
 
 def load_lazy_frames(page, timeout_ms: int = 20_000) -> list:
-    """Bring every ``<iframe loading="lazy">`` (a map) into view so that it loads, as a reader
-    scrolling down would; wait for each frame's load event; return the frames.
+    """Bring every map's frame into view so that it loads, as a reader scrolling down would;
+    wait for each frame's document to load; return the frames.
 
-    A lazy frame off screen never loads, and a script that talks to it (axe-core,
-    Playwright) waits for ever (dequelabs/axe-core-npm#727).
+    A map's frame gets its ``src`` only when it comes near the viewport
+    (:data:`shifeng.ext.map_assets.LOAD_NEAR`), and a script that talks to a frame that has
+    not loaded (axe-core, Playwright) waits for ever (dequelabs/axe-core-npm#727).
     """
     frames = []
     for element in page.query_selector_all("iframe"):
         element.scroll_into_view_if_needed(timeout=timeout_ms)
+        target = element.get_attribute("data-src")
+        if target:
+            page.wait_for_function("(frame) => frame.getAttribute('src') === frame.dataset.src", arg=element,
+                                   timeout=timeout_ms)
         frame = element.content_frame()
         if frame is not None:
+            if target:
+                frame.wait_for_url(lambda url: url.endswith(target.rsplit("/", 1)[-1]), timeout=timeout_ms)
             frame.wait_for_load_state("load", timeout=timeout_ms)
             frames.append(frame)
     page.evaluate("() => window.scrollTo(0, 0)")

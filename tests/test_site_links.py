@@ -30,7 +30,7 @@ URL_ATTRIBUTES = {
     "script": ["src"],
     "img": ["src", "srcset"],
     "source": ["src", "srcset"],
-    "iframe": ["src"],
+    "iframe": ["src", "data-src"],  # a map's frame gets its src from data-src when scrolled near
     "embed": ["src"],
     "object": ["data"],
     "video": ["src", "poster"],
@@ -124,9 +124,22 @@ def test_every_internal_link_and_anchor_resolves(built_page, book_html):
     assert not problems, "\n".join(problems)
 
 
+def missing_urls(book_html: Path, where: str, css: str) -> list[str]:
+    """The ``url(...)`` of ``css`` (in the file ``where``, relative to the site) that name no file."""
+    problems = []
+    for _, url in CSS_URL.findall(css):
+        if is_external(url) or url.startswith(("data:", "#")):
+            continue
+        target, _ = resolve(book_html, where, url)
+        if target is None or not target.is_file():
+            problems.append(f"{where}: url({url}) does not exist")
+    return problems
+
+
 def test_every_stylesheet_url_exists(book_html):
-    """Fonts and images named by ``url(...)`` in every stylesheet a page links."""
-    stylesheets = set()
+    """Fonts and images named by ``url(...)`` in every stylesheet a page links, and in the
+    page's own rules in its ``<style>`` (shifeng.ext.light), which resolve against the page."""
+    stylesheets, problems = set(), []
     for path in sorted(book_html.rglob("*.html")):
         page = path.relative_to(book_html).as_posix()
         if any(part.startswith(("_", ".")) for part in page.split("/")[:-1]):  # assets, not pages
@@ -139,15 +152,10 @@ def test_every_stylesheet_url_exists(book_html):
                     target, _ = resolve(book_html, page, link["href"])
                     if target is not None and target.is_file():
                         stylesheets.add(target)
+        for style in soup.find_all("style", attrs={"data-rules-of": True}):
+            stylesheets.add(page)
+            problems += missing_urls(book_html, page, style.get_text())
     assert stylesheets, "no stylesheet found: is the book built?"
-    problems = []
-    for sheet in sorted(stylesheets):
-        css = sheet.read_text(encoding="utf-8", errors="replace")
-        rel = sheet.relative_to(book_html).as_posix()
-        for _, url in CSS_URL.findall(css):
-            if is_external(url) or url.startswith(("data:", "#")):
-                continue
-            target, _ = resolve(book_html, rel, url)
-            if target is None or not target.is_file():
-                problems.append(f"{rel}: url({url}) does not exist")
+    for sheet in sorted(s for s in stylesheets if isinstance(s, Path)):
+        problems += missing_urls(book_html, sheet.relative_to(book_html).as_posix(), sheet.read_text(encoding="utf-8", errors="replace"))
     assert not problems, "\n".join(problems)

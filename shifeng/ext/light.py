@@ -26,17 +26,23 @@ page shows and changes how it gets there.
    use) into every page: thebe's files are dropped, sphinx-design's kept only on a page
    whose body uses one of its components (``sd-`` classes). The theme's CSS carries a rule
    for each of Font Awesome's icons: only the rules of the icons the book uses are kept.
-7. **One stylesheet, one request.** A page asked for ten stylesheets, one of which
-   (the theme's ``theme.css``) only ``@import``-ed Sphinx's ``basic.css``: two rounds of
-   requests before the first paint, over a slow connection. The stylesheets every page
-   uses are joined, in their order, into ``_static/styles/book-bundle.css`` (the
-   ``@import`` resolved), and ``_templates/layout.html`` links that one file.
+7. **Each page's stylesheet in the page.** A page asked for ten stylesheets (400 KB, 60 KB
+   after gzip: Bootstrap, the theme, the extensions), and the browser waited for all of
+   them before the first paint, then matched all their rules against every element. Now
+   the stylesheets every page uses are joined, in their order, into
+   ``_static/styles/book-bundle.css`` (the ``@import`` of ``theme.css`` resolved), and each
+   page gets, in a ``<style>`` in its head instead of the link to that file, the rules of
+   it that the page can use (:mod:`shifeng.pagecss`: matched against the page in both
+   colour modes, with states and what the scripts write set aside). The first paint then
+   waits for the page alone. No page loads the bundle: it is the whole stylesheet, which
+   ``tests/test_light.py`` compares the pages' own against in a browser.
 
 Register it in ``_config.yml`` under ``sphinx: extra_extensions`` as ``shifeng.ext.light``.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -49,6 +55,7 @@ NOT_ICONS = {"fa", "fa-solid", "fa-regular", "fa-brands", "fa-classic", "fa-shar
              "fa-2x", "fa-3x", "fa-spin", "fa-pulse", "fa-border", "fa-inverse", "fa-stack", "fa-layers"}
 ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]+)"\}')
 ICON_NAME = re.compile(r"\bfa-[a-z0-9]+(?:-[a-z0-9]+)*\b")
+BUNDLE_LINK = re.compile(r'<link href="[^"]*book-bundle\.css" rel="stylesheet" />')
 IMG = re.compile(r"<img\b(?![^>]*\bloading=)([^>]*?)\bsrc=\"([^\"]+)\"([^>]*?)/?>")
 
 
@@ -90,7 +97,7 @@ def trim_assets(app, pagename, templatename, context, doctree) -> None:
     if members:
         app.env.shifeng_bundle_members = members
     context["css_files"] = [a for a in context.get("css_files") or [] if not _bundled(_name(a))]
-    context["shifeng_bundle"] = f"{BUNDLE.as_posix()}?v={bundle_version()}"
+    context["shifeng_bundle"] = BUNDLE.as_posix()
     # documentation_options.js stays: the page's inline scripts set DOCUMENTATION_OPTIONS at once;
     # on the search page, so do the scripts the theme's (blocking) searchtools.js calls at once
     blocking = KEEP_BLOCKING + (SEARCH_NEEDS if pagename == "search" else ())
@@ -184,15 +191,8 @@ def sized_images(html: str, page: Path, outdir: Path) -> str:
     return IMG.sub(add, html)
 
 
-def bundle_version() -> str:
-    """The bundle's cache key: the commit's time (make sets SOURCE_DATE_EPOCH), so a new commit is a new URL."""
-    import os
-
-    return os.environ.get("SOURCE_DATE_EPOCH", "0")
-
-
-def write_bundle(app, outdir: Path) -> int:
-    """Join the theme's stylesheets and the pages' own into one file; returns its size."""
+def write_bundle(app, outdir: Path) -> str:
+    """Join the theme's stylesheets and the pages' own into one file; returns its text."""
     members = getattr(app.env, "shifeng_bundle_members", None) or []
     parts = []
     for path in [*THEME_FIRST, *(Path(m) for m in members)]:
@@ -202,16 +202,41 @@ def write_bundle(app, outdir: Path) -> int:
         parts.append(f"/* {path.as_posix()} */\n{css}")
     text = "\n".join(parts)
     (outdir / BUNDLE).write_text(text, encoding="utf-8")
-    return len(text.encode())
+    return text
+
+
+def book_scripts(outdir: Path) -> list[str]:
+    """The text of the script files the pages may load, less Bootstrap's (see :mod:`shifeng.pagecss`)."""
+    skip = ("bootstrap.js", "fontawesome.js")
+    return [path.read_text(encoding="utf-8", errors="ignore") for path in sorted((outdir / "_static").rglob("*.js"))
+            if not path.name.endswith(skip)]
+
+
+def inline_styles(pages: list[Path], outdir: Path, css: str) -> None:
+    """Put each page's own rules of ``css`` in its head, in place of the link to the bundle."""
+    from shifeng.pagecss import Stylesheet
+
+    sheet = Stylesheet(css, BUNDLE.parent.as_posix(), book_scripts(outdir))
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        link = BUNDLE_LINK.search(text)
+        if link is None:
+            raise RuntimeError(f"{page.relative_to(outdir)}: no link to {BUNDLE.as_posix()} in its head; "
+                               "_templates/layout.html writes it, and shifeng.ext.light replaces it with the page's own rules")
+        folder = page.parent.relative_to(outdir).as_posix() or "."
+        own = sheet.for_page(text, folder)
+        source = Path(os.path.relpath(outdir / BUNDLE, page.parent)).as_posix()
+        page.write_text(f'{text[:link.start()]}<style data-rules-of="{source}">\n{own}\n</style>{text[link.end():]}', encoding="utf-8")
 
 
 def finish(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    for page in outdir.rglob("*.html"):
-        if any(part.startswith(("_", ".")) for part in page.relative_to(outdir).parts[:-1]):
-            continue
+    # the pages this build wrote (not another edition's copied beside them, nor the maps' frames)
+    names = sorted({*app.env.found_docs, "genindex", "search"})
+    pages = [path for path in (Path(app.builder.get_outfilename(name)) for name in names) if path.is_file()]
+    for page in pages:
         text = page.read_text(encoding="utf-8")
         changed = sized_images(text, page, outdir)
         if changed != text:
@@ -219,7 +244,7 @@ def finish(app, exception) -> None:
     if (outdir / FONT_DIR).is_dir() and (outdir / THEME_CSS).is_file():
         subset_fonts(outdir)  # first: it reads every icon's codepoint from the whole CSS
         trim_icon_rules(outdir)
-        write_bundle(app, outdir)
+        inline_styles(pages, outdir, write_bundle(app, outdir))
 
 
 def setup(app):

@@ -8,9 +8,13 @@ not into ``_static/``, whose every CSS and JS file Jupyter Book links into every
 
 :mod:`shifeng.maps` points each map at them with relative URLs (:data:`ASSETS`).
 Each map is its own document, ``_maps/frames/<map>-<hash>.html``, written when its page
-is written (the :class:`map_frame` node) and shown in an ``<iframe src loading="lazy">``:
-a page weighs nothing of its maps until the reader scrolls near one, and Leaflet, jQuery
-and the boundary are fetched once for all maps (from ``../`` of the frames folder).
+is written (the :class:`map_frame` node) and shown in an ``<iframe data-src>`` that a
+few lines of script (:data:`LOAD_NEAR`) point at it when the reader scrolls within
+:data:`NEAR` of it: a page weighs nothing of its maps, and runs nothing of Leaflet, until
+then, and Leaflet, jQuery and the boundary are fetched once for all maps (from ``../``
+of the frames folder). The browser's own ``loading="lazy"`` is not enough: on a slow
+connection Chromium loads a lazy frame 2,500 px before it comes into view, which on a
+phone is the first map of the four-blocks chapter at once.
 
 Register it in ``_config.yml``::
 
@@ -34,6 +38,18 @@ from shifeng import data
 
 #: folder of the HTML output that receives the files
 OUT_DIR = "_maps"
+#: how near the viewport a map's frame starts loading (an IntersectionObserver's rootMargin)
+NEAR = "300px 0px"
+#: the page's map loader, written once before its first map; each map's frame calls it
+LOAD_NEAR = (
+    "<script>window.shifengLoadNear = (frame) => {"
+    " const load = () => { frame.src = frame.dataset.src; };"
+    " if (!('IntersectionObserver' in window)) { load(); return; }"
+    " const near = new IntersectionObserver((seen) => {"
+    " if (seen.some((entry) => entry.isIntersecting)) { near.disconnect(); load(); } },"
+    f" {{rootMargin: '{NEAR}'}});"
+    " near.observe(frame); };</script>"
+)
 
 #: (the asset's key in folium, the XStatic module, its file or folder, where it goes under _maps/)
 ASSETS: list[tuple[str, str, str, str]] = [
@@ -135,11 +151,15 @@ def visit_map_frame_html(self, node) -> None:
     (folder / name).write_text(node["document"], encoding="utf-8")
     up = "../" * self.builder.current_docname.count("/")
     title = html.escape(node["title"], quote=True)
+    if not getattr(self, "shifeng_map_loader", False):  # one translator per page
+        self.body.append(LOAD_NEAR)
+        self.shifeng_map_loader = True
     self.body.append(
         f'<div class="shifeng-map" data-map="{html.escape(node["key"], quote=True)}" '
         f'style="width:100%;height:{int(node["height"])}px;margin:0 0 .5em">'
-        f'<iframe src="{up}{OUT_DIR}/{FRAMES_DIR}/{name}" title="{title}" loading="lazy" '
-        'style="width:100%;height:100%;border:1px solid #ccc" allowfullscreen></iframe></div>'
+        f'<iframe data-src="{up}{OUT_DIR}/{FRAMES_DIR}/{name}" title="{title}" '
+        'style="width:100%;height:100%;border:1px solid #ccc" allowfullscreen></iframe>'
+        "<script>shifengLoadNear(document.currentScript.previousElementSibling)</script></div>"
     )
     raise nodes.SkipNode
 

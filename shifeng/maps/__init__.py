@@ -68,7 +68,7 @@ __all__ = [
 
 
 #: the mime type of a map in the book's build: its document, title and height as JSON. The
-#: myst-nb plugin of :mod:`shifeng.ext.mime` renders it as a lazy ``<iframe src>`` whose
+#: myst-nb plugin of :mod:`shifeng.ext.mime` renders it as an ``<iframe data-src>``, loaded when scrolled near, whose
 #: document :mod:`shifeng.ext.map_assets` writes under ``_maps/frames/`` (not inlined in the page)
 MAP_FRAME = "application/x.shifeng.map+json"
 

@@ -1,0 +1,181 @@
+"""Each page's own stylesheet: the rules of the book's CSS that the page can use, and no more.
+
+A page of the book linked one stylesheet of some 400 KB (60 KB after gzip): Bootstrap,
+the theme and the extensions, almost all of it for components no page has. The browser
+waits for all of it before the first paint, and parses and matches all of it against
+every element. :class:`Stylesheet` keeps, for one page, every rule with a selector whose
+names are all in the page: each class, id, element and attribute name it requires is
+on some element of the page. That is looser than matching (``.a .b`` is kept wherever
+the page has an ``.a`` and a ``.b``, nested or not), so no rule the page uses is lost,
+and it is fast enough to run on every page of every build. What a selector requires
+leaves out:
+
+- states and pseudo-elements (``:hover``, ``:checked``, ``::before``) and every ``:not()``,
+  ``:is()``, ``:where()`` and ``:has()``, so ``a.reference:hover`` is kept wherever the
+  page has an ``a`` with the class ``reference``;
+- what a script of the book writes once the page has loaded: a class, an attribute or an
+  element named in one of its strings (a copy button and its icon, a sidebar squeezed,
+  a dropdown shown). Bootstrap's script names every component of Bootstrap in its
+  strings, so its strings are not read: what it writes for the components the theme
+  uses (dropdowns, tooltips, collapsing parts) is :data:`BOOTSTRAP_WRITES`;
+- the colour mode: ``html[data-theme=dark]`` is kept on every page (the theme sets
+  ``data-theme`` and ``data-mode`` on ``<html>`` before the first paint).
+
+Every at-rule (``@font-face``, ``@keyframes``) is kept, and every ``@media`` block around a
+kept rule. The rules keep their order, so the cascade is the whole stylesheet's. The CSS
+is read with tinycss2 (the CSS parser of WeasyPrint), the page with Python's own HTML parser.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import os
+import re
+from dataclasses import dataclass, field
+
+import tinycss2
+
+#: at-rules whose block holds rules, kept when a rule inside is kept
+GROUPING = ("media", "supports", "layer", "container")
+#: functional pseudo-classes whose arguments a selector does not require (a list of choices,
+#: a negation, a relation)
+CHOICES = frozenset({"not", "is", "where", "has", "matches", "-webkit-any", "-moz-any"})
+#: a string of a script (minified: a regular expression literal may pass for one, which only adds words)
+STRING = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`(?:\\.|[^`\\])*`')
+#: an element a script makes: ``"<div class=..."`` in a string, or ``createElement("span")``
+MADE = re.compile(r"<([A-Za-z][\w-]*)|createElement(?:NS)?\([^)]*?[\"'`]([A-Za-z][\w-]*)[\"'`]\s*\)")
+#: what Bootstrap's script writes for the dropdowns, tooltips and collapsing parts of the theme
+BOOTSTRAP_WRITES = frozenset({
+    ".show", ".showing", ".hiding", ".fade", ".collapse", ".collapsing", ".collapsed", ".tooltip", ".tooltip-arrow",
+    ".tooltip-inner", ".bs-tooltip-auto", ".bs-tooltip-top", ".bs-tooltip-end", ".bs-tooltip-bottom",
+    ".bs-tooltip-start", "[data-bs-popper", "[data-popper-placement", "[aria-expanded", "<div",
+})
+#: what ``<html>`` carries before the first paint in either colour mode
+MODE_ATTRIBUTES = frozenset({"[data-theme", "[data-mode"})
+URL = re.compile(r"url\((['\"]?)(?!data:|https?:|/|#)([^'\")]+)\1\)")
+
+
+def script_writes(scripts: list[str]) -> set[str]:
+    """What the scripts may write: ``.name`` and ``[name`` for every word of their strings
+    (a class or an attribute), ``<tag`` for every element they make."""
+    found = set()
+    for text in scripts:
+        for string in STRING.findall(text):
+            for word in re.findall(r"[A-Za-z_][\w-]*", string):
+                found |= {f".{word}", f"[{word.lower()}"}
+        found |= {f"<{(tag or made).lower()}" for tag, made in MADE.findall(text)}
+    return found
+
+
+def requires(tokens: list) -> set[str]:
+    """The names a selector (tinycss2's tokens, one of a list) requires of the page:
+    ``.class``, ``#id``, ``<tag`` and ``[attribute``, less states, pseudo-elements and
+    the arguments of :data:`CHOICES`."""
+    names, previous = set(), None
+    for i, token in enumerate(tokens):
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if token == "." and following is not None and following.type == "ident":
+            names.add(f".{following.value}")
+        elif token.type == "hash":
+            names.add(f"#{token.value}")
+        elif token.type == "[] block":
+            idents = [t for t in token.content if t.type == "ident"]
+            if idents:
+                names.add(f"[{idents[0].lower_value}")
+        elif token.type == "ident" and previous != ":" and previous != "." and (
+                previous is None or previous.type == "whitespace" or (previous.type == "literal" and previous.value in ",>+~")):
+            names.add(f"<{token.lower_value}")
+        previous = token
+    return names
+
+
+def selectors_of(prelude: list) -> list[list]:
+    """A rule's selector list, split at its commas."""
+    selectors, current = [], []
+    for token in prelude:
+        if token == ",":
+            selectors.append(current)
+            current = []
+        else:
+            current.append(token)
+    return [*selectors, current]
+
+
+class _Names(html.parser.HTMLParser):
+    """Every tag, class, id and attribute name of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.names = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.names.add(f"<{tag}")
+        for name, value in attrs:
+            self.names.add(f"[{name}")
+            if name == "class" and value:
+                self.names.update(f".{klass}" for klass in value.split())
+            elif name == "id" and value:
+                self.names.add(f"#{value}")
+
+    handle_startendtag = handle_starttag
+
+
+def page_names(page: str) -> set[str]:
+    parser = _Names()
+    parser.feed(page)
+    parser.close()
+    return parser.names
+
+
+@dataclass
+class Stylesheet:
+    """The book's whole CSS (``css``, its ``url()`` relative to ``base``, a folder of the site), and
+    the text of the scripts the pages load (``scripts``, Bootstrap's left out)."""
+
+    css: str
+    base: str
+    scripts: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.rules = tinycss2.parse_stylesheet(self.css, skip_comments=True, skip_whitespace=True)
+        given = script_writes(self.scripts) | BOOTSTRAP_WRITES | MODE_ATTRIBUTES
+        #: rule key -> what each of its selectors requires of the page
+        self.needs: dict[tuple[int, ...], list[frozenset[str]]] = {}
+        self.children: dict[tuple[int, ...], list] = {}
+        self._index(self.rules, (), given)
+
+    def _index(self, rules, path, given) -> None:
+        for i, rule in enumerate(rules):
+            key = (*path, i)
+            if rule.type == "qualified-rule":
+                self.needs[key] = [frozenset(requires(tokens) - given) for tokens in selectors_of(rule.prelude)]
+            elif rule.type == "at-rule" and rule.lower_at_keyword in GROUPING and rule.content is not None:
+                inner = tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
+                self.children[key] = inner
+                self._index(inner, key, given)
+
+    def used_by(self, page: str) -> set[tuple[int, ...]]:
+        """The keys of the rules with a selector whose every name is in the page."""
+        names = page_names(page)
+        return {key for key, selectors in self.needs.items() if any(need <= names for need in selectors)}
+
+    def for_page(self, page: str, page_dir: str) -> str:
+        """The CSS of the page (its HTML), which lies in the site's folder ``page_dir``."""
+        css = self._emit(self.rules, (), self.used_by(page))
+        up = os.path.relpath(self.base, page_dir).replace(os.sep, "/")
+        return URL.sub(lambda m: f"url({m.group(1)}{up}/{m.group(2)}{m.group(1)})", css)
+
+    def _emit(self, rules, path, kept) -> str:
+        parts = []
+        for i, rule in enumerate(rules):
+            key = (*path, i)
+            if rule.type == "qualified-rule":
+                if key in kept:
+                    parts.append(rule.serialize())
+            elif key in self.children:
+                inner = self._emit(self.children[key], key, kept)
+                if inner:
+                    parts.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{inner}}}")
+            elif rule.type == "at-rule":
+                parts.append(rule.serialize())
+        return "\n".join(parts)

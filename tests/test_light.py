@@ -1,0 +1,124 @@
+"""Light pages (shifeng.ext.light, shifeng.pagecss, shifeng.ext.map_assets) in the built book:
+a page carries its own rules and links no stylesheet, its own rules draw it exactly as the
+whole stylesheet does, in both colour modes, on a phone and a desktop, with a menu open;
+and a map's frame loads only when the reader scrolls near it."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+pytestmark = pytest.mark.build
+
+#: pages of every kind: landing, text, maps, wide tables, search, and the Chinese edition's
+PAGES = ["index.html", "book/01-context.html", "book/05-four-blocks.html", "book/appendix-data.html", "search.html",
+         "zh/book/01-context.html"]
+#: what a reader sees of an element (and of its ::before and ::after)
+PROPERTIES = [
+    "display", "visibility", "position", "top", "left", "float", "width", "height", "margin-top", "margin-right",
+    "margin-bottom", "margin-left", "padding-top", "padding-right", "padding-bottom", "padding-left",
+    "border-top-width", "border-left-width", "border-top-color", "border-top-style", "border-radius", "color",
+    "background-color", "background-image", "font-family", "font-size", "font-weight", "font-style", "line-height",
+    "text-align", "text-decoration-line", "text-transform", "white-space", "overflow-x", "opacity", "z-index",
+    "content", "list-style-type", "box-shadow", "outline-style", "flex-direction", "justify-content", "align-items",
+    "gap", "grid-template-columns", "vertical-align", "fill", "stroke", "cursor",
+]
+STILL = "*, *::before, *::after { transition: none !important; animation: none !important; }"
+LOOKS = """(properties) => {
+  const looks = [];
+  document.querySelectorAll('body *').forEach((element, index) => {
+    for (const pseudo of [null, '::before', '::after']) {
+      const style = getComputedStyle(element, pseudo);
+      looks.push([`${index} <${element.tagName.toLowerCase()} class="${element.className}">${pseudo || ''}`,
+                  properties.map((name) => `${name}: ${style.getPropertyValue(name)}`).join('; ')]);
+    }
+  });
+  return looks;
+}"""
+WHOLE_STYLESHEET = """() => new Promise((done, failed) => {
+  const own = document.querySelector('style[data-rules-of]');
+  const whole = document.createElement('link');
+  whole.rel = 'stylesheet';
+  whole.href = own.dataset.rulesOf;
+  whole.onload = () => done();
+  whole.onerror = () => failed(new Error('cannot load ' + whole.href));
+  own.replaceWith(whole);
+})"""
+
+
+def built(book_html, page):
+    if not (book_html / page).is_file():
+        pytest.skip(f"{page} is not built (make book EDITIONS=en builds the English alone)")
+    return (book_html / page).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_page_carries_its_own_rules_and_links_no_stylesheet_of_the_theme(book_html, page):
+    soup = BeautifulSoup(built(book_html, page), "html.parser")
+    own = soup.head.find_all("style", attrs={"data-rules-of": True})
+    assert len(own) == 1, "the page's own rules: one <style data-rules-of> in its head"
+    assert (book_html / page).parent.joinpath(own[0]["data-rules-of"]).resolve().is_file()
+    css = own[0].get_text()
+    assert "--pst-color-primary" in css and "html[data-theme=dark]" in css, "the theme's colours, in both modes"
+    assert len(css) < (book_html / "_static/styles/book-bundle.css").stat().st_size / 2
+    linked = [link["href"] for link in soup.find_all("link", rel="stylesheet")]
+    assert not [href for href in linked if "sphinx-design" not in href], f"render-blocking stylesheets: {linked}"
+
+
+def looks(page, opened: str | None) -> dict[str, str]:
+    if opened:
+        page.click(opened)
+        page.wait_for_timeout(200)
+    return dict(page.evaluate(LOOKS, PROPERTIES))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_name", PAGES)
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_pages_own_rules_draw_it_as_the_whole_stylesheet_does(browser, book_server, book_html, page_name, width):
+    built(book_html, page_name)
+    differences = []
+    for mode in ("light", "dark"):
+        context = browser.new_context(viewport={"width": width, "height": 800}, reduced_motion="reduce")
+        context.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
+        context.route(lambda url: not url.startswith(book_server), lambda route: route.abort())
+        page = context.new_page()
+        # on a desktop, with the header's download menu open (Bootstrap writes its state)
+        opened = "button.dropdown-toggle" if width > 1000 and page_name != "search.html" else None
+        page.goto(book_server + page_name, wait_until="load")
+        page.add_style_tag(content=STILL)
+        own = looks(page, opened)
+        page.goto(book_server + page_name, wait_until="load")
+        page.evaluate(WHOLE_STYLESHEET)
+        page.add_style_tag(content=STILL)
+        whole = looks(page, opened)
+        context.close()
+        assert own.keys() == whole.keys()
+        for element, look in own.items():
+            if look != whole[element]:
+                mine = dict(item.split(": ", 1) for item in look.split("; "))
+                theirs = dict(item.split(": ", 1) for item in whole[element].split("; "))
+                changed = {name: (mine[name], theirs[name]) for name in mine if mine[name] != theirs[name]}
+                differences.append(f"{mode}: {element[:80]}: {changed} (own rules, whole stylesheet)")
+    assert not differences, f"{len(differences)} differences, the first: " + "\n".join(differences[:5])
+
+
+@pytest.mark.browser
+def test_a_map_loads_only_when_the_reader_scrolls_near_it(browser, book_server, book_html, load_frames):
+    html = built(book_html, "book/05-four-blocks.html")
+    assert 'loading="lazy"' not in html.split("shifeng-map", 1)[1][:600], "the map loader, not the browser's, decides"
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    context.route(lambda url: not url.startswith(book_server), lambda route: route.abort())
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(book_server + "book/05-four-blocks.html", wait_until="load")
+    page.wait_for_timeout(1_000)
+    frames = page.query_selector_all("div.shifeng-map iframe")
+    assert len(frames) == 5
+    assert not [url for url in requested if "/_maps/" in url], "a map loaded before the reader came near it"
+    assert all(frame.get_attribute("src") is None for frame in frames)
+    loaded = load_frames(page)
+    assert len(loaded) == 5 and all(frame.get_attribute("src") == frame.get_attribute("data-src") for frame in frames)
+    assert [url for url in requested if url.endswith("leaflet.js")], "scrolled near, the maps load Leaflet"
+    context.close()

@@ -1,0 +1,69 @@
+"""A page's own stylesheet (shifeng.pagecss): what it keeps of the book's CSS, and what it drops."""
+
+from __future__ import annotations
+
+from shifeng.pagecss import Stylesheet
+
+PAGE = """<!DOCTYPE html><html><head></head><body>
+<div class="highlight"><pre>x = 1</pre></div>
+<nav class="bd-links"><a class="reference internal" href="#">1. Context</a></nav>
+<p id="intro">Text</p>
+</body></html>"""
+
+
+def rules_for(css: str, page: str = PAGE, scripts: list[str] | None = None, folder: str = ".") -> str:
+    return Stylesheet(css, "_static/styles", scripts or []).for_page(page, folder)
+
+
+def test_a_rule_for_what_the_page_has_is_kept_and_one_for_what_it_lacks_is_dropped():
+    kept = rules_for(".highlight pre{color:red}\n.carousel-item{display:none}\n#intro{margin:0}\n#outro{margin:1em}")
+    assert ".highlight pre{color:red}" in kept and "#intro{margin:0}" in kept
+    assert "carousel-item" not in kept and "#outro" not in kept
+
+
+def test_a_state_a_pseudo_element_or_a_negation_does_not_hide_a_rule():
+    css = ("a.reference:hover{color:blue}\n.bd-links::before{content:''}\n"
+           ".highlight:not(.success) pre:focus-visible{outline:0}\nnav a:not(.reference){color:grey}")
+    kept = rules_for(css)
+    for rule in ("a.reference:hover", ".bd-links::before", ".highlight:not(.success)", "nav a:not(.reference)"):
+        assert rule in kept, rule
+
+
+def test_one_selector_of_a_list_is_enough():
+    assert ".modal,.highlight" in rules_for(".modal,.highlight{padding:0}")
+
+
+def test_what_a_script_writes_is_kept_and_bootstraps_own_words_are_not_read():
+    script = 'const b = document.createElement("button"); b.className = "copybtn o-tooltip--left"; b.innerHTML = "<svg></svg>"; b.classList.add("success");'
+    css = ("button.copybtn svg{stroke:currentColor}\n.highlight .copybtn.success{color:green}\n"
+           ".dropdown-menu.show{display:block}\n.pst-squeeze{width:0}")
+    kept = rules_for(css, scripts=[script])
+    assert "button.copybtn svg" in kept and ".copybtn.success" in kept
+    assert ".pst-squeeze" not in kept  # no script of this page names it
+    # .show is what Bootstrap writes, but the page has no dropdown menu
+    assert ".dropdown-menu.show" not in kept
+    menu = PAGE.replace("<p id", '<div class="dropdown-menu"></div><p id')
+    assert ".dropdown-menu.show" in rules_for(css, menu, [script])
+
+
+def test_both_colour_modes_are_kept():
+    kept = rules_for("html[data-theme=dark] .bd-links{color:white}\nhtml[data-mode=light] p{color:black}")
+    assert "html[data-theme=dark] .bd-links" in kept and "html[data-mode=light] p" in kept
+
+
+def test_at_rules_stay_in_order_and_a_media_block_only_around_kept_rules():
+    css = ("@font-face{font-family:X;src:url(../fonts/x.woff2)}\n"
+           "@media (max-width:600px){.highlight{margin:0}.carousel{margin:0}}\n"
+           "@media print{.carousel{display:none}}\n"
+           "p{color:black}\n@keyframes spin{to{transform:rotate(1turn)}}")
+    kept = rules_for(css)
+    assert kept.index("@font-face") < kept.index("@media (max-width:600px){.highlight{margin:0}}") < kept.index("p{color")
+    assert "@media print" not in kept and "carousel" not in kept
+    assert "@keyframes spin" in kept
+
+
+def test_urls_are_rewritten_for_the_pages_folder():
+    css = ".highlight{background:url(../vendor/x.svg)}\n.highlight pre{background:url(data:image/png;base64,AA==)}"
+    assert "url(../_static/styles/../vendor/x.svg)" in rules_for(css, folder="book")
+    assert "url(_static/styles/../vendor/x.svg)" in rules_for(css, folder=".")
+    assert "url(data:image/png;base64,AA==)" in rules_for(css, folder="book")
