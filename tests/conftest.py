@@ -329,7 +329,7 @@ def load_lazy_frames(page, timeout_ms: int = 20_000) -> list:
         frame = element.content_frame()
         if frame is not None:
             if target:
-                frame.wait_for_url(lambda url: url.endswith(target.rsplit("/", 1)[-1]), timeout=timeout_ms)
+                frame.wait_for_url("**/" + target.rsplit("/", 1)[-1], timeout=timeout_ms)
             frame.wait_for_load_state("load", timeout=timeout_ms)
             frames.append(frame)
     page.evaluate("() => window.scrollTo(0, 0)")
