@@ -297,3 +297,34 @@ def test_the_gettext_builder_extracts_exercise_titles(tmp_path):
     pot = (out / "index.pot").read_text(encoding="utf-8")
     assert 'msgid "Counting blocks"' in pot
     assert 'msgid "The district drew {glue:}`blocks` blocks."' in pot
+
+
+# --- light: the page's own rules, in the page; nothing served that no page loads ----------
+
+LIGHT_CONF = f"""\
+extensions = ["myst_parser", "shifeng.ext.light"]
+html_theme = "sphinx_book_theme"
+templates_path = [{str(Path(__file__).resolve().parent.parent / "_templates")!r}]
+"""
+LIGHT_PAGE = """\
+# A tiny book
+
+A paragraph, and a block of code:
+
+```python
+x = 1
+```
+"""
+
+
+def test_light_puts_each_pages_own_rules_in_the_page(tmp_path):
+    out, warnings = tiny_book(tmp_path, {"index.md": LIGHT_PAGE}, LIGHT_CONF)
+    assert "Extension error" not in warnings
+    page = (out / "index.html").read_text(encoding="utf-8")
+    own = page.split('<style data-rules-of="_static/styles/book-bundle.css">', 1)[1].split("</style>", 1)[0]
+    assert "--pst-color-primary" in own and ".bd-article" in own  # the theme's, for this page
+    assert ".carousel-item" not in own  # Bootstrap's, for components the page lacks
+    assert "book-bundle.css" not in page.replace('data-rules-of="_static/styles/book-bundle.css"', "")
+    assert 'rel="stylesheet"' not in page.split("</head>", 1)[0]
+    assert "fontawesome.js" not in page and (out / "_static/styles/book-bundle.css").is_file()
+    assert not list((out / "_static").rglob("*.map")) and not list((out / "_static").rglob("fontawesome.js"))

@@ -122,3 +122,11 @@ def test_a_map_loads_only_when_the_reader_scrolls_near_it(browser, book_server, 
     assert len(loaded) == 5 and all(frame.get_attribute("src") == frame.get_attribute("data-src") for frame in frames)
     assert [url for url in requested if url.endswith("leaflet.js")], "scrolled near, the maps load Leaflet"
     context.close()
+
+
+def test_nothing_is_served_that_no_page_loads(book_html):
+    static = book_html / "_static"
+    assert not list(static.rglob("*.map")), "source maps (shifeng.ext.light deletes them)"
+    assert not list(static.rglob("fontawesome.js")), "Font Awesome's script: the icons are drawn by its web font"
+    for path in static.rglob("*.js"):
+        assert "sourceMappingURL" not in path.read_text(encoding="utf-8", errors="replace"), path.name

@@ -37,6 +37,11 @@ page shows and changes how it gets there.
    waits for the page alone. No page loads the bundle: it is the whole stylesheet, which
    ``tests/test_light.py`` compares the pages' own against in a browser.
 
+8. **Nothing served that no page loads.** The theme ships Font Awesome's script (dropped
+   by step 1) and a source map beside each of its scripts and stylesheets (4.8 MB in all,
+   for a developer's browser tools): they are deleted from the build, and the
+   ``sourceMappingURL`` comments that named the maps with them.
+
 Register it in ``_config.yml`` under ``sphinx: extra_extensions`` as ``shifeng.ext.light``.
 """
 
@@ -229,6 +234,23 @@ def inline_styles(pages: list[Path], outdir: Path, css: str) -> None:
         page.write_text(f'{text[:link.start()]}<style data-rules-of="{source}">\n{own}\n</style>{text[link.end():]}', encoding="utf-8")
 
 
+SOURCE_MAP_COMMENT = re.compile(r"\n?(?://# sourceMappingURL=[^\n]*|/\*# sourceMappingURL=[^*]*\*/)\s*$")
+
+
+def drop_unloaded(outdir: Path) -> list[str]:
+    """Delete the source maps and Font Awesome's script from the build; returns what was deleted."""
+    static = outdir / "_static"
+    gone = [*static.rglob("*.map"), *static.rglob("fontawesome.js")]
+    for path in gone:
+        path.unlink()
+    for path in [*static.rglob("*.js"), *static.rglob("*.css")]:
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        trimmed = SOURCE_MAP_COMMENT.sub("", text)
+        if trimmed != text:
+            path.write_text(trimmed, encoding="utf-8", errors="surrogateescape")
+    return sorted(path.relative_to(outdir).as_posix() for path in gone)
+
+
 def finish(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -245,6 +267,7 @@ def finish(app, exception) -> None:
         subset_fonts(outdir)  # first: it reads every icon's codepoint from the whole CSS
         trim_icon_rules(outdir)
         inline_styles(pages, outdir, write_bundle(app, outdir))
+    drop_unloaded(outdir)
 
 
 def setup(app):
