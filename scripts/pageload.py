@@ -15,8 +15,8 @@ server that sends text gzip-compressed, as a web server would. Requests to other
   performance observers;
 
 and each as a ratio to the stock Jupyter Book template (``jupyter-book create``, built
-with the pinned packages) measured in the same run, because on a shared 2-core machine
-absolute times mean little. With ``--runs N`` each page is loaded N times and the median
+with the pinned packages) measured in the same run, its pages and the book's taking
+turns, because on a shared 2-core machine absolute times mean little. With ``--runs N`` each page is loaded N times and the median
 is printed. Targets (first visit, cold cache): a text chapter at most 200 KiB, the
 landing page at most 150 KiB, the four-blocks chapter at most 450 KiB before a map is
 touched (its maps load when scrolled near); LCP and TBT at most half the stock template's.
@@ -138,22 +138,34 @@ def load(browser, url: str) -> dict:
     return {"bytes": sum(sizes.values()), "kinds": by_kind, "requests": len(sizes), "lcp": timing["lcp"], "tbt": timing["tbt"]}
 
 
-def measure(html: Path, runs: int = 1, pages: list[str] | None = None) -> dict[str, dict]:
+def measure(sites: dict[str, Path], runs: int = 1, pages: dict[str, list[str]] | None = None) -> dict[str, dict[str, dict]]:
+    """Load every page of every site ``runs`` times; per site, each page's median load.
+
+    The sites' pages take turns (one of the book's, one of the stock's, and so on), so
+    that a spell of load on this shared machine falls on both, not on one."""
+    from itertools import zip_longest
+
     from playwright.sync_api import sync_playwright
 
-    server, base = serve(html)
-    results = {}
+    servers = {name: serve(folder) for name, folder in sites.items()}
+    names = {name: (pages or {}).get(name) or pages_of(folder) for name, folder in sites.items()}
+    turns = [job for group in zip_longest(*([(site, page) for page in names[site]] for site in sites)) for job in group if job]
+    loads: dict[tuple[str, str], list[dict]] = {job: [] for job in turns}
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for name in pages or pages_of(html):
-                loads = [load(browser, base + name) for _ in range(runs)]
-                best = sorted(loads, key=lambda r: r["lcp"])[len(loads) // 2]
-                best = dict(best, lcp=statistics.median(r["lcp"] for r in loads), tbt=statistics.median(r["tbt"] for r in loads))
-                results[name] = best
+            for _ in range(runs):
+                for site, page in turns:
+                    loads[(site, page)].append(load(browser, servers[site][1] + page))
             browser.close()
     finally:
-        server.shutdown()
+        for server, _ in servers.values():
+            server.shutdown()
+    results: dict[str, dict[str, dict]] = {site: {} for site in sites}
+    for (site, page), runs_of_page in loads.items():
+        middle = sorted(runs_of_page, key=lambda r: r["lcp"])[len(runs_of_page) // 2]
+        results[site][page] = dict(middle, lcp=statistics.median(r["lcp"] for r in runs_of_page),
+                                   tbt=statistics.median(r["tbt"] for r in runs_of_page))
     return results
 
 
@@ -220,9 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     stock_html = args.stock
     if stock_html is None:
         stock_html = build_stock(Path(tempfile.mkdtemp(prefix="shifeng-stock-")) / "book", Path(sys.executable).parent / "jupyter-book")
-    stock = measure(stock_html, args.runs)
-    book = measure(args.html, args.runs, args.pages)
-    print("\n".join(report(book, stock, args.html)))
+    measured = measure({"book": args.html, "stock": stock_html}, args.runs, {"book": args.pages} if args.pages else None)
+    print("\n".join(report(measured["book"], measured["stock"], args.html)))
     return 0
 
 
