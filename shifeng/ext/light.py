@@ -60,7 +60,9 @@ NOT_ICONS = {"fa", "fa-solid", "fa-regular", "fa-brands", "fa-classic", "fa-shar
              "fa-2x", "fa-3x", "fa-spin", "fa-pulse", "fa-border", "fa-inverse", "fa-stack", "fa-layers"}
 ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]+)"\}')
 ICON_NAME = re.compile(r"\bfa-[a-z0-9]+(?:-[a-z0-9]+)*\b")
-BUNDLE_LINK = re.compile(r'<link href="[^"]*book-bundle\.css" rel="stylesheet" />')
+#: where a page's own rules go: the template's link to the bundle or, in a page an earlier
+#: build wrote and this one did not rewrite, the rules put there then (the CSS may have changed)
+BUNDLE_LINK = re.compile(r'<link href="[^"]*book-bundle\.css" rel="stylesheet" />|<style data-rules-of="[^"]*">.*?</style>', re.S)
 IMG = re.compile(r"<img\b(?![^>]*\bloading=)([^>]*?)\bsrc=\"([^\"]+)\"([^>]*?)/?>")
 
 
@@ -218,7 +220,8 @@ def book_scripts(outdir: Path) -> list[str]:
 
 
 def inline_styles(pages: list[Path], outdir: Path, css: str) -> None:
-    """Put each page's own rules of ``css`` in its head, in place of the link to the bundle."""
+    """Put each page's own rules of ``css`` in its head, in place of the link to the bundle
+    (or of the rules an earlier build put there)."""
     from shifeng.pagecss import Stylesheet
 
     sheet = Stylesheet(css, BUNDLE.parent.as_posix(), book_scripts(outdir))
@@ -253,6 +256,10 @@ def drop_unloaded(outdir: Path) -> list[str]:
 
 def finish(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
+        return
+    if getattr(app.env, "shifeng_bundle_members", None) is None:
+        # no page was written (a rebuild with nothing out of date): the output is as the last
+        # build left it, and the stylesheets' order, learnt while writing pages, is unknown
         return
     outdir = Path(app.outdir)
     # the pages this build wrote (not another edition's copied beside them, nor the maps' frames)
