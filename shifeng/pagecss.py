@@ -55,6 +55,11 @@ MODE_ATTRIBUTES = frozenset({"[data-theme", "[data-mode"})
 URL = re.compile(r"url\((['\"]?)(?!data:|https?:|/|#)([^'\")]+)\1\)")
 
 
+def relocate(css: str, prefix: str) -> str:
+    """``css`` with each relative ``url()`` behind ``prefix`` (``"../"``): for the same CSS read from another folder."""
+    return URL.sub(lambda m: f"url({m.group(1)}{prefix}{m.group(2)}{m.group(1)})", css)
+
+
 def script_writes(scripts: list[str]) -> set[str]:
     """What the scripts may write: ``.name`` and ``[name`` for every word of their strings
     (a class or an attribute), ``<tag`` for every element they make."""
@@ -162,8 +167,7 @@ class Stylesheet:
     def for_page(self, page: str, page_dir: str) -> str:
         """The CSS of the page (its HTML), which lies in the site's folder ``page_dir``."""
         css = self._emit(self.rules, (), self.used_by(page))
-        up = os.path.relpath(self.base, page_dir).replace(os.sep, "/")
-        return URL.sub(lambda m: f"url({m.group(1)}{up}/{m.group(2)}{m.group(1)})", css)
+        return relocate(css, os.path.relpath(self.base, page_dir).replace(os.sep, "/") + "/")
 
     def _emit(self, rules, path, kept) -> str:
         parts = []

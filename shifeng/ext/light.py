@@ -53,6 +53,8 @@ from pathlib import Path
 
 import imagesize
 
+from shifeng import pagecss
+
 FONT_DIR = Path("_static") / "vendor" / "fontawesome" / "webfonts"
 THEME_CSS = Path("_static") / "styles" / "pydata-sphinx-theme.css"
 #: class names of Font Awesome that are styles and sizes, not icons
@@ -205,7 +207,7 @@ def write_bundle(app, outdir: Path) -> str:
     for path in [*THEME_FIRST, *(Path(m) for m in members)]:
         css = (outdir / path).read_text(encoding="utf-8")
         if path.parent != BUNDLE.parent:  # url(...) relative to the file's own folder, now _static/styles/
-            css = re.sub(r"url\((['\"]?)(?!data:|https?:|/|#)([^'\")]+)\1\)", lambda m: f"url({m.group(1)}../{m.group(2)}{m.group(1)})", css)
+            css = pagecss.relocate(css, "../")
         parts.append(f"/* {path.as_posix()} */\n{css}")
     text = "\n".join(parts)
     (outdir / BUNDLE).write_text(text, encoding="utf-8")
@@ -222,9 +224,7 @@ def book_scripts(outdir: Path) -> list[str]:
 def inline_styles(pages: list[Path], outdir: Path, css: str) -> None:
     """Put each page's own rules of ``css`` in its head, in place of the link to the bundle
     (or of the rules an earlier build put there)."""
-    from shifeng.pagecss import Stylesheet
-
-    sheet = Stylesheet(css, BUNDLE.parent.as_posix(), book_scripts(outdir))
+    sheet = pagecss.Stylesheet(css, BUNDLE.parent.as_posix(), book_scripts(outdir))
     for page in pages:
         text = page.read_text(encoding="utf-8")
         link = BUNDLE_LINK.search(text)
