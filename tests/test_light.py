@@ -1,7 +1,8 @@
 """Light pages (shifeng.ext.light, shifeng.pagecss, shifeng.ext.map_assets) in the built book:
 a page carries its own rules and links no stylesheet, its own rules draw it exactly as the
 whole stylesheet does, in both colour modes, on a phone and a desktop, with a menu open;
-and a map's frame loads only when the reader scrolls near it."""
+a map's frame loads only when the reader scrolls near it, and Bootstrap's script only
+when the reader first acts."""
 
 from __future__ import annotations
 
@@ -68,6 +69,7 @@ def test_a_page_carries_its_own_rules_and_links_no_stylesheet_of_the_theme(book_
 def looks(page, opened: str | None) -> dict[str, str]:
     if opened:
         page.click(opened)
+        page.wait_for_selector(".dropdown-menu.show", state="visible")
         page.wait_for_timeout(200)
     return dict(page.evaluate(LOOKS, PROPERTIES))
 
@@ -121,6 +123,56 @@ def test_a_map_loads_only_when_the_reader_scrolls_near_it(browser, book_server, 
     loaded = load_frames(page)
     assert len(loaded) == 5 and all(frame.get_attribute("src") == frame.get_attribute("data-src") for frame in frames)
     assert [url for url in requested if url.endswith("leaflet.js")], "scrolled near, the maps load Leaflet"
+    context.close()
+
+
+def bootstrap_requests(requested: list[str]) -> list[str]:
+    return [url for url in requested if "/bootstrap.js" in url]
+
+
+@pytest.mark.browser
+def test_bootstrap_waits_for_the_readers_first_act_and_its_menu_tooltips_and_button_then_work(
+        browser, book_server, book_html):
+    built(book_html, "book/01-context.html")
+    # short enough for the sidebar to scroll, which the theme does on load to where the reader left it
+    context = browser.new_context(viewport={"width": 1280, "height": 400})
+    context.add_init_script("sessionStorage.setItem('sidebar-scroll-top', '60')")
+    context.route(lambda url: not url.startswith(book_server), lambda route: route.abort())
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(book_server + "book/01-context.html", wait_until="load")
+    page.wait_for_timeout(1_000)
+    assert page.evaluate("document.querySelector('div.bd-sidebar').scrollTop") > 0, "the theme scrolled its sidebar"
+    assert not bootstrap_requests(requested), "Bootstrap loaded before the reader did anything"
+    assert page.evaluate("typeof window.bootstrap") == "undefined"
+    assert page.locator('[data-bs-toggle="tooltip"][title]').count() > 3, "until then the buttons keep their titles"
+    # a click that comes before Bootstrap (no pointer or key before it): the menu opens once it is there
+    page.evaluate("document.querySelector('button.dropdown-toggle').click()")
+    page.wait_for_selector(".dropdown-menu.show", state="visible", timeout=5_000)
+    assert len(bootstrap_requests(requested)) == 1
+    page.keyboard.press("Escape")
+    page.wait_for_selector(".dropdown-menu.show", state="detached", timeout=5_000)
+    # Bootstrap's own tooltips, now that it is there
+    page.hover(".theme-switch-button")
+    page.wait_for_selector(".tooltip.show", timeout=5_000)
+    context.close()
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_first_scroll_brings_bootstrap_and_its_back_to_top_button(browser, book_server, book_html):
+    built(book_html, "book/01-context.html")
+    context = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
+    context.route(lambda url: not url.startswith(book_server), lambda route: route.abort())
+    page = context.new_page()
+    page.goto(book_server + "book/01-context.html", wait_until="load")
+    assert page.evaluate("typeof window.bootstrap") == "undefined"
+    page.evaluate("window.scrollTo(0, 1500)")
+    page.wait_for_function("typeof window.bootstrap === 'object'", timeout=5_000)
+    page.evaluate("window.scrollTo(0, 3000)")
+    page.wait_for_timeout(200)
+    page.evaluate("window.scrollTo(0, 2500)")
+    page.wait_for_selector("#pst-back-to-top", state="visible", timeout=5_000)
     context.close()
 
 
