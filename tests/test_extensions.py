@@ -8,6 +8,7 @@ by :class:`sphinx.testing.util.SphinxTestApp`, and the test reads what the build
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -328,17 +329,28 @@ def test_light_puts_each_pages_own_rules_in_the_page(tmp_path):
     assert 'rel="stylesheet"' not in page.split("</head>", 1)[0]
     assert "fontawesome.js" not in page and (out / "_static/styles/book-bundle.css").is_file()
     assert not list((out / "_static").rglob("*.map")) and not list((out / "_static").rglob("fontawesome.js"))
+    # the one script the head ran before the first paint: its settings, in the page
+    head = page.split("</head>", 1)[0]
+    assert head.count('<script data-inlined-from="_static/documentation_options.js">\nconst DOCUMENTATION_OPTIONS') == 1
+    assert not re.findall(r"<script(?![^>]*\bdefer)[^>]*\bsrc=", head), "a script file that holds up the first paint"
 
 
 def test_light_on_a_rebuild_leaves_a_page_as_it_was_or_puts_its_rules_in_again(tmp_path):
-    src = write_book(tmp_path / "src", {"index.md": LIGHT_PAGE}, LIGHT_CONF)
+    other = "# Another page\n\nIt is not edited.\n\n```{toctree}\n```\n"
+    src = write_book(tmp_path / "src", {"index.md": LIGHT_PAGE + "\n```{toctree}\nother\n```\n", "other.md": other}, LIGHT_CONF)
     out, _ = build(src, tmp_path / "_build")
     first = (out / "index.html").read_text(encoding="utf-8")
+    other_first = (out / "other.html").read_text(encoding="utf-8")
     out, warnings = build(src, tmp_path / "_build")  # nothing changed: Sphinx does not write the page again
     again = (out / "index.html").read_text(encoding="utf-8")
     assert again.count("<style data-rules-of=") == 1 and again == first, warnings
-    (src / "index.md").write_text(LIGHT_PAGE + "\nOne more paragraph.\n", encoding="utf-8")
+    (src / "index.md").write_text(LIGHT_PAGE + "\nOne more paragraph.\n\n```{toctree}\nother\n```\n", encoding="utf-8")
     out, _ = build(src, tmp_path / "_build")  # the page changed: written again, its rules put in again
     edited = (out / "index.html").read_text(encoding="utf-8")
     assert edited.count("<style data-rules-of=") == 1 and "One more paragraph" in edited
+    assert edited.count("data-inlined-from=") == 1
+    # the page not written again keeps one copy of each, put in anew
+    other_again = (out / "other.html").read_text(encoding="utf-8")
+    assert other_again.count("<style data-rules-of=") == 1 and other_again.count("data-inlined-from=") == 1
+    assert other_again == other_first
     assert edited.split("<style data-rules-of=", 1)[1].split("</style>")[0] == first.split("<style data-rules-of=", 1)[1].split("</style>")[0]

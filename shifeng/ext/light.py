@@ -20,7 +20,10 @@ page shows and changes how it gets there.
    reserves its space before it arrives (``_static/book.css`` keeps it fluid).
 5. **Scripts that do not hold up the first paint.** Every script file of a page but one is
    ``defer``: it runs, in order, once the page is parsed, instead of stopping the parser
-   in the ``<head>`` (``documentation_options.js``, 300 bytes, stays: inline scripts use it).
+   in the ``<head>``. The one left, ``documentation_options.js`` (300 bytes of settings the
+   page's inline scripts read at once), is put in the page itself after the build: as a
+   file, it stopped the parser for a round trip to the server (some 250 ms of a phone's
+   first paint on a slow network, measured), and no page loads it now.
 6. **Nothing a page does not use.** Jupyter Book loads sphinx-thebe (live code cells,
    which the book does not offer) and sphinx-design (tabs, cards, which a page may not
    use) into every page: thebe's files are dropped, sphinx-design's kept only on a page
@@ -237,6 +240,28 @@ def inline_styles(pages: list[Path], outdir: Path, css: str) -> None:
         page.write_text(f'{text[:link.start()]}<style data-rules-of="{source}">\n{own}\n</style>{text[link.end():]}', encoding="utf-8")
 
 
+#: the one script file a page loads before its first paint (see step 5), or, in a page an
+#: earlier build wrote and this one did not rewrite, the settings put there then
+OPTIONS_SCRIPT = re.compile(r'<script src="[^"]*_static/documentation_options\.js(?:\?[^"]*)?"></script>'
+                            r'|<script data-inlined-from="[^"]*documentation_options\.js">.*?</script>', re.S)
+
+
+def inline_options(pages: list[Path], outdir: Path) -> None:
+    """Put ``documentation_options.js`` in each page, where the page loaded it."""
+    script = (outdir / "_static" / "documentation_options.js").read_text(encoding="utf-8").strip()
+    if "</" in script:
+        raise RuntimeError("_static/documentation_options.js holds '</': it cannot stand inside a <script> of the page")
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        tags = OPTIONS_SCRIPT.findall(text)
+        if len(tags) != 1:
+            raise RuntimeError(f"{page.relative_to(outdir)}: {len(tags)} scripts documentation_options.js, not one; "
+                               "shifeng.ext.light puts that file's settings in the page in its place")
+        source = Path(os.path.relpath(outdir / "_static" / "documentation_options.js", page.parent)).as_posix()
+        inline = f'<script data-inlined-from="{source}">\n{script}\n</script>'
+        page.write_text(text.replace(tags[0], inline), encoding="utf-8")
+
+
 SOURCE_MAP_COMMENT = re.compile(r"\n?(?://# sourceMappingURL=[^\n]*|/\*# sourceMappingURL=[^*]*\*/)\s*$")
 
 
@@ -274,6 +299,7 @@ def finish(app, exception) -> None:
         subset_fonts(outdir)  # first: it reads every icon's codepoint from the whole CSS
         trim_icon_rules(outdir)
         inline_styles(pages, outdir, write_bundle(app, outdir))
+    inline_options(pages, outdir)
     drop_unloaded(outdir)
 
 
