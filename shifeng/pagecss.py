@@ -22,7 +22,13 @@ leaves out:
   ``data-theme`` and ``data-mode`` on ``<html>`` before the first paint).
 
 Every at-rule (``@font-face``, ``@keyframes``) is kept, and every ``@media`` block around a
-kept rule. The rules keep their order, so the cascade is the whole stylesheet's. The CSS
+kept rule. The rules keep their order, so the cascade is the whole stylesheet's.
+
+Of the custom properties the kept rules declare (Bootstrap's and the theme's hundreds of
+``--bs-*`` and ``--pst-*``), only those something reads are kept: a ``var()`` of a kept
+declaration, of the page's own ``style`` attributes and elements, or of a custom property
+so kept; or a ``--name`` in a script's text (a script may read or set one). A custom
+property nothing reads draws nothing. The CSS
 is read with tinycss2 (the CSS parser of WeasyPrint), the page with Python's own HTML parser.
 """
 
@@ -53,6 +59,8 @@ BOOTSTRAP_WRITES = frozenset({
 #: what ``<html>`` carries before the first paint in either colour mode
 MODE_ATTRIBUTES = frozenset({"[data-theme", "[data-mode"})
 URL = re.compile(r"url\((['\"]?)(?!data:|https?:|/|#)([^'\")]+)\1\)")
+#: a custom property's name (in a ``var()``, a script, a style attribute)
+CUSTOM = re.compile(r"--[A-Za-z_][\w-]*")
 
 
 def relocate(css: str, prefix: str) -> str:
@@ -107,11 +115,14 @@ def selectors_of(prelude: list) -> list[list]:
 
 
 class _Names(html.parser.HTMLParser):
-    """Every tag, class, id and attribute name of a page."""
+    """Every tag, class, id and attribute name of a page, and the custom properties its own
+    styles and scripts name (not those of the rules a build put in it: ``<style data-rules-of>``)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.names = set()
+        self.custom = set()
+        self._reading = False
 
     def handle_starttag(self, tag, attrs):
         self.names.add(f"<{tag}")
@@ -121,15 +132,46 @@ class _Names(html.parser.HTMLParser):
                 self.names.update(f".{klass}" for klass in value.split())
             elif name == "id" and value:
                 self.names.add(f"#{value}")
+            if value and (name == "style" or "var(" in value):  # an SVG's fill="var(--x)" reads one too
+                self.custom.update(CUSTOM.findall(value))
+        self._reading = tag in ("style", "script") and "data-rules-of" not in dict(attrs)
 
-    handle_startendtag = handle_starttag
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        self._reading = False
+
+    def handle_endtag(self, tag):
+        self._reading = False
+
+    def handle_data(self, data):
+        if self._reading:
+            self.custom.update(CUSTOM.findall(data))
 
 
-def page_names(page: str) -> set[str]:
+def _read_page(page: str) -> _Names:
     parser = _Names()
     parser.feed(page)
     parser.close()
-    return parser.names
+    return parser
+
+
+def page_names(page: str) -> set[str]:
+    return _read_page(page).names
+
+
+def _custom_reads(tokens) -> set[str]:
+    """The custom properties a declaration's value reads (``var(--name)``, at any depth)."""
+    return set(CUSTOM.findall(tinycss2.serialize(tokens))) if any(
+        t.type == "function" for t in tokens) else set()
+
+
+@dataclass
+class _Declarations:
+    """A rule's declarations: the custom properties it sets, and what each of its values reads."""
+
+    declarations: list
+    sets: dict[str, set[str]]  # custom property -> what its value reads
+    reads: set[str]  # what the other declarations read
 
 
 @dataclass
@@ -147,6 +189,12 @@ class Stylesheet:
         #: rule key -> what each of its selectors requires of the page
         self.needs: dict[tuple[int, ...], list[frozenset[str]]] = {}
         self.children: dict[tuple[int, ...], list] = {}
+        #: rule key -> its declarations, for a rule that sets a custom property
+        self.custom: dict[tuple[int, ...], _Declarations] = {}
+        #: rule key -> the custom properties it reads, for a rule that sets none
+        self.reads_of: dict[tuple[int, ...], set[str]] = {}
+        #: what is read whatever the page: by the scripts, and by the at-rules kept whole
+        self.always_read = {name for text in self.scripts for name in CUSTOM.findall(text)}
         self._index(self.rules, (), given)
 
     def _index(self, rules, path, given) -> None:
@@ -154,32 +202,83 @@ class Stylesheet:
             key = (*path, i)
             if rule.type == "qualified-rule":
                 self.needs[key] = [frozenset(requires(tokens) - given) for tokens in selectors_of(rule.prelude)]
+                content = tinycss2.serialize(rule.content)
+                if "--" in content:
+                    self._index_declarations(key, rule, content)
             elif rule.type == "at-rule" and rule.lower_at_keyword in GROUPING and rule.content is not None:
                 inner = tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
                 self.children[key] = inner
                 self._index(inner, key, given)
+            elif rule.type == "at-rule":
+                self.always_read |= set(CUSTOM.findall(rule.serialize()))
+
+    def _index_declarations(self, key, rule, content: str) -> None:
+        declarations = [d for d in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
+                        if d.type == "declaration"]
+        sets: dict[str, set[str]] = {}
+        for declaration in declarations:
+            if declaration.name.startswith("--"):
+                sets.setdefault(declaration.name, set()).update(_custom_reads(declaration.value))
+        if sets:
+            reads = set().union(*(_custom_reads(d.value) for d in declarations if not d.name.startswith("--")))
+            self.custom[key] = _Declarations(declarations, sets, reads)
+        else:
+            self.reads_of[key] = set(CUSTOM.findall(content))
 
     def used_by(self, page: str) -> set[tuple[int, ...]]:
         """The keys of the rules with a selector whose every name is in the page."""
-        names = page_names(page)
+        return self._used_by(page_names(page))
+
+    def _used_by(self, names: set[str]) -> set[tuple[int, ...]]:
         return {key for key, selectors in self.needs.items() if any(need <= names for need in selectors)}
+
+    def read_by(self, kept: set[tuple[int, ...]], page_reads: set[str]) -> set[str]:
+        """The custom properties read, given the kept rules and what the page itself reads."""
+        reads = set(self.always_read) | page_reads
+        sets: dict[str, set[str]] = {}
+        for key in kept:
+            if key in self.custom:
+                reads |= self.custom[key].reads
+                for name, reading in self.custom[key].sets.items():
+                    sets.setdefault(name, set()).update(reading)
+            else:
+                reads |= self.reads_of.get(key, set())
+        read, todo = set(), list(reads)
+        while todo:
+            name = todo.pop()
+            if name not in read:
+                read.add(name)
+                todo.extend(sets.get(name, ()))
+        return read
 
     def for_page(self, page: str, page_dir: str) -> str:
         """The CSS of the page (its HTML), which lies in the site's folder ``page_dir``."""
-        css = self._emit(self.rules, (), self.used_by(page))
+        parsed = _read_page(page)
+        kept = self._used_by(parsed.names)
+        css = self._emit(self.rules, (), kept, self.read_by(kept, parsed.custom))
         return relocate(css, os.path.relpath(self.base, page_dir).replace(os.sep, "/") + "/")
 
-    def _emit(self, rules, path, kept) -> str:
+    def _emit(self, rules, path, kept, read) -> str:
         parts = []
         for i, rule in enumerate(rules):
             key = (*path, i)
             if rule.type == "qualified-rule":
                 if key in kept:
-                    parts.append(rule.serialize())
+                    parts.append(self._serialize(key, rule, read))
             elif key in self.children:
-                inner = self._emit(self.children[key], key, kept)
+                inner = self._emit(self.children[key], key, kept, read)
                 if inner:
                     parts.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{inner}}}")
             elif rule.type == "at-rule":
                 parts.append(rule.serialize())
-        return "\n".join(parts)
+        return "\n".join(p for p in parts if p)
+
+    def _serialize(self, key, rule, read) -> str:
+        """The rule, less the custom properties it sets that nothing reads ("" if nothing is left)."""
+        declarations = self.custom.get(key)
+        if declarations is None or all(name in read for name in declarations.sets):
+            return rule.serialize()
+        left = [d for d in declarations.declarations if not d.name.startswith("--") or d.name in read]
+        if not left:
+            return ""
+        return f"{tinycss2.serialize(rule.prelude).strip()}{{{';'.join(d.serialize() for d in left)}}}"

@@ -67,3 +67,18 @@ def test_urls_are_rewritten_for_the_pages_folder():
     assert "url(../_static/styles/../vendor/x.svg)" in rules_for(css, folder="book")
     assert "url(_static/styles/../vendor/x.svg)" in rules_for(css, folder=".")
     assert "url(data:image/png;base64,AA==)" in rules_for(css, folder="book")
+
+
+def test_a_custom_property_is_kept_where_something_reads_it_and_dropped_where_nothing_does():
+    css = (":root{--gap:1px;--ink:var(--red);--red:#c00;--unread:3px;--js-read:0}\n"
+           ".highlight{margin:var(--gap);color:var(--ink)}\n.carousel-item{padding:var(--unread)}\n"
+           "html[data-theme=dark]{--only-unread:1}")
+    kept = rules_for(css, scripts=['el.style.getPropertyValue("--js-read")'])
+    for read in ("--gap:1px", "--ink:var(--red)", "--red:#c00", "--js-read:0"):
+        assert read in kept, read  # by a kept rule, through another property, or by a script
+    assert "--unread" not in kept, "read only by a rule the page does not keep"
+    assert "--only-unread" not in kept and "html[data-theme=dark]" not in kept, "a rule left empty goes"
+    page = PAGE.replace('<p id="intro">', '<p id="intro" style="width: var(--unread)">')
+    assert "--unread:3px" in rules_for(css, page), "read by the page's own style attribute"
+    rebuilt = page.replace("<head>", "<head><style data-rules-of=\"x.css\">.x{a:var(--only-unread)}</style>")
+    assert "--only-unread" not in rules_for(css, rebuilt), "the rules an earlier build put in the page read nothing"
