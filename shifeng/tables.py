@@ -53,16 +53,20 @@ def edition_columns(columns: list[str], available) -> list[str]:
     return chosen
 
 
+def _is_boolean(column: pd.Series) -> bool:
+    return pd.api.types.is_bool_dtype(column.dtype) or bool(column.map(lambda v: isinstance(v, bool)).all())
+
+
 def _translated(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    """The English values of ``table``'s fields listed in :data:`shifeng.i18n.DATA_MESSAGES`, translated."""
-    if i18n.is_source():
-        return frame
+    """The values of ``table`` as a reader reads them: true and false as "Yes" and "No" (not
+    Python's ``True`` and ``False``), and in Chinese the English values of the fields listed in
+    :data:`shifeng.i18n.DATA_MESSAGES`, translated."""
     frame = frame.copy()
     for column in frame.columns:
-        if column in i18n.DATA_MESSAGES.get(table, ()):
+        if not i18n.is_source() and column in i18n.DATA_MESSAGES.get(table, ()):
             frame[column] = [i18n.translate_value(table, column, v) for v in frame[column]]
-        elif frame[column].dtype == bool or frame[column].map(lambda v: isinstance(v, bool)).all():
-            frame[column] = [i18n._("yes") if v is True else i18n._("no") if v is False else v for v in frame[column]]
+        elif _is_boolean(frame[column]):
+            frame[column] = [v if pd.isna(v) else i18n._("Yes") if v else i18n._("No") for v in frame[column]]
     return frame
 
 

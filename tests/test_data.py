@@ -274,3 +274,14 @@ def test_the_validate_command_prints_the_fingerprint_of_what_it_validated(broken
     good = broken("people.csv", "居民李伟仪别提有多高兴了", "居民李伟仪 别提有多高兴了")
     run = subprocess.run([sys.executable, "-m", "shifeng.validate", "--fingerprint", str(good)], capture_output=True, text=True)
     assert run.returncode == 0 and run.stdout.strip() == data.fingerprint(good)
+
+
+def test_a_table_shows_true_and_false_as_yes_and_no_in_either_edition():
+    from shifeng import i18n, tables
+
+    english = tables.show("funding_channels").html()
+    assert ">False<" not in english and ">True<" not in english, "Python's booleans, not words"
+    assert ">No<" in english
+    with i18n.language("zh_CN"):
+        chinese = tables.show("funding_channels").html()
+    assert ">否<" in chinese and ">No<" not in chinese
