@@ -161,3 +161,32 @@ def test_a_hostile_name_shows_as_text_and_runs_nothing(browser, serve_folder, tm
         assert [u for u in outside if "tile.openstreetmap.org" not in u] == []
     finally:
         context.close()
+
+
+#: the boxes of a map's scale bar, attribution and legend
+CONTROL_BOXES_JS = """() => Object.fromEntries(['scale', 'attribution', 'legend'].map(name => {
+  const el = document.querySelector(name === 'legend' ? '.shifeng-legend' : `.leaflet-control-${name}`);
+  const b = el.getBoundingClientRect();
+  return [name, [b.left, b.top, b.right, b.bottom]];
+}))"""
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_a_maps_attribution_scale_bar_and_legend_do_not_cover_one_another(browser, book_server, book_html, load_frames,
+                                                                          width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    context.route(lambda url: urlsplit(url).hostname != "127.0.0.1", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(book_server + "book/05-four-blocks.html", wait_until="load")
+    frames = map_frames(page, load_frames)
+    assert frames
+    for key, frame in frames:
+        boxes = frame.evaluate(CONTROL_BOXES_JS)
+        for one, other in (("attribution", "scale"), ("attribution", "legend"), ("scale", "legend")):
+            assert not _overlap(boxes[one], boxes[other]), f"{key} at {width} px: the {one} covers the {other}: {boxes}"
+    context.close()

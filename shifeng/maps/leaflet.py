@@ -53,6 +53,8 @@ _CSS = """
 .shifeng-legend .sw{display:inline-block;width:14px;height:10px;margin-right:5px;vertical-align:middle}
 .shifeng-legend .note{color:#444;margin:4px 0 0}
 .shifeng-legend details details summary{font-weight:400;color:#333}
+/* on a phone the attribution (bottom right) wraps short of the scale bar (bottom left, at most 100 px) */
+.leaflet-control-attribution{max-width:calc(100% - 130px);font-size:11px;line-height:1.35}
 </style>
 """
 
