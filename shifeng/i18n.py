@@ -256,8 +256,10 @@ CHAPTER_HEADINGS = r"""
 \makeatletter
 \addto\captionsenglish{\renewcommand{\partname}{}\renewcommand{\chaptername}{%(chapter_before)s}%%
   \renewcommand{\appendixname}{%(appendix_before)s}}
-\def\@chappos{%(chapter_after)s}
-\g@addto@macro\appendix{\def\@chappos{%(appendix_after)s}}
+%% the gap after the label: Sphinx's running foot puts a space between it and the title, and
+%% xeCJK drops a space between two hanzi (第 5 章四个街区); at the end of a heading's line it goes
+\def\@chappos{%(chapter_after)s\hspace{0.5em}}
+\g@addto@macro\appendix{\def\@chappos{%(appendix_after)s\hspace{0.5em}}}
 \renewcommand{\@makechapterhead}[1]{\vspace*{24pt}{\parindent\z@\raggedright\normalfont
   \ifnum\c@secnumdepth>\m@ne\Large\bfseries\sffamily\@chapapp\thechapter\@chappos\par\nobreak\vskip 10pt\fi
   \interlinepenalty\@M\huge\bfseries\sffamily #1\par\nobreak\vskip 28pt}}

@@ -11,6 +11,7 @@ pdfimages), which ``scripts/install-system-deps.sh`` installs.
 
 from __future__ import annotations
 
+import collections
 import csv
 import os
 import re
@@ -382,3 +383,7 @@ def test_the_chinese_book_reads_as_chinese(zh_pdf_dir):
     contents = squeeze(text_of(zh_pdf_dir / "book.pdf", 3, 8))
     assert "目录" in contents, "no Chinese table of contents"
     assert "图" in text and "表" in text, "Chinese captions (图, 表) are missing"
+    # a chapter's running foot, "第 5 章 四个街区", on several pages: the label apart from the title
+    foots = collections.Counter(line for line in text.splitlines() if re.match(r"第 ?\d+ ?章", line))
+    run_together = [line for line, pages in foots.items() if pages > 1 and re.match(r"第 ?\d+ ?章\S", line)]
+    assert not run_together, f"running foots with no space after the chapter's label: {run_together}"
