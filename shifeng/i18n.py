@@ -310,7 +310,7 @@ def message_problems(msgid: str, msgstr: str) -> list[str]:
     return problems
 
 
-def _needs_no_translation(msgid: str) -> bool:
+def reads_the_same_in_every_edition(msgid: str) -> bool:
     """A message with no Latin letter (a hanzi term, a number, a quotation): the same in Chinese."""
     return not re.search(r"[A-Za-z]", ROLE.sub("", msgid))
 
@@ -554,7 +554,7 @@ def prefill(code: str) -> int:
         changed = bool(catalog.obsolete)
         catalog.obsolete.clear()  # messages no page has any more
         for m in catalog:
-            if m.id and isinstance(m.id, str) and not m.string and not m.fuzzy and _needs_no_translation(m.id):
+            if m.id and isinstance(m.id, str) and not m.string and not m.fuzzy and reads_the_same_in_every_edition(m.id):
                 m.string = m.id
                 changed = True
                 filled += 1

@@ -212,7 +212,7 @@ def needs_translation(message: str) -> bool:
     """False for a message that reads the same in every edition: hanzi, a letter, numbers, markup."""
     text = i18n.ROLE.sub("", message)
     text = text.replace("`", "").replace("*", "").strip()
-    return bool(text) and len(text) > 1 and not i18n._needs_no_translation(text)
+    return bool(text) and len(text) > 1 and not i18n.reads_the_same_in_every_edition(text)
 
 
 class NoteUntranslated(SphinxTransform):
