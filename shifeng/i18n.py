@@ -189,21 +189,20 @@ def pick(record, field: str, default: str = "") -> str:
 
 # --- dates ------------------------------------------------------------------------------
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December"]
+#: CLDR patterns (Babel) of a day, a month and a year alone, per edition: 29 October 2018, 2018年10月29日
+DATE_PATTERNS = {"en": ("d MMMM y", "MMMM y", "y"), "zh_CN": ("y年M月d日", "y年M月", "y年")}
 
 
 def date_text(iso: str) -> str:
     """``2018-10-29`` as the edition writes it: 29 October 2018, 2018年10月29日; a year or month alone too."""
+    import datetime
+
+    from babel.dates import format_date
+
     parts = [int(p) for p in iso.split("-")]
-    if current() == "zh_CN":
-        units = ["年", "月", "日"]
-        return "".join(f"{n}{u}" for n, u in zip(parts, units))
-    if len(parts) == 1:
-        return str(parts[0])
-    if len(parts) == 2:
-        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
-    return f"{parts[2]} {MONTHS[parts[1] - 1]} {parts[0]}"
+    day, month, year = DATE_PATTERNS[current()]
+    pattern = {3: day, 2: month, 1: year}[len(parts)]
+    return format_date(datetime.date(*parts, *[1] * (3 - len(parts))), pattern, locale=edition().code)
 
 
 # --- the Chinese edition's configuration -------------------------------------------------

@@ -105,6 +105,15 @@ def test_search_is_split_into_chinese_words(zh_html):
 # --- nothing left in English ----------------------------------------------------------------
 
 
+@pytest.mark.parametrize("iso, english, chinese", [("2018-10-29", "29 October 2018", "2018年10月29日"),
+                                                   ("2017-12-09", "9 December 2017", "2017年12月9日"),
+                                                   ("2018-10", "October 2018", "2018年10月"), ("2018", "2018", "2018年")])
+def test_a_date_reads_as_each_edition_writes_it(iso, english, chinese):
+    assert i18n.date_text(iso) == english
+    with i18n.language("zh_CN"):
+        assert i18n.date_text(iso) == chinese
+
+
 def test_no_message_is_untranslated_or_fuzzy():
     problems = i18n.check()
     assert not problems, f"{len(problems)} problem(s), e.g.:\n" + "\n".join(problems[:15]) + (
