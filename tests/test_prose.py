@@ -67,3 +67,30 @@ def test_the_rule_catches_an_unmarked_interpretation():
     assert ungrounded("The programme shows that the district cared more for image than for residents.\n")
     assert not ungrounded("On the book's reading, the programme shows care for image.\n")
     assert not ungrounded("The phrase 巧妇善谋寻米之炊 turns a saying round. By turning it round, the report implies much.\n")
+
+
+#: a phrase of the report quoted with its English in the prose: 企业文化进墙绘 ("enterprise culture
+#: into wall paintings"), the phrase standing alone (after a Latin word, a mark or a bracket)
+GLOSSED = re.compile(r"(?:(?<=[A-Za-z0-9,.;:)*_`] )|(?<=\())([\u4e00-\u9fff]{2,}) \(\"([^\"]+)\"\)")
+
+
+def glosses(texts: dict[str, str]) -> dict[str, dict[str, list[str]]]:
+    """Chinese phrase -> each English gloss given it -> the pages that give it."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for name, text in texts.items():
+        for phrase, gloss in GLOSSED.findall(re.sub(r"\s+", " ", text)):
+            found.setdefault(phrase, {}).setdefault(gloss, []).append(name)
+    return found
+
+
+def test_a_phrase_of_the_report_has_one_english_rendering_everywhere():
+    texts = {chapter.stem: chapter.source.read_text(encoding="utf-8") for chapter in toc.chapters()}
+    found = glosses(texts)
+    assert len(found) > 50, "the rule found almost no glossed phrase: is GLOSSED still right?"
+    twice = {phrase: renderings for phrase, renderings in found.items() if len(renderings) > 1}
+    assert not twice, "phrases rendered two ways: " + "; ".join(f"{p}: {r}" for p, r in twice.items())
+
+
+def test_the_one_rendering_rule_catches_two():
+    found = glosses({"a": 'They wrote 我们看到 ("we see").', "b": 'Paragraphs begin 我们看到 ("we saw").'})
+    assert found == {"我们看到": {"we see": ["a"], "we saw": ["b"]}}
