@@ -64,15 +64,17 @@ ZH := $(OUT)/_build/zh
 ZH_CONFIG := mkdir -p $(ZH) && $(PY) -m shifeng.i18n config zh_CN > $(ZH)/_config.yml
 ZH_PREPARE := SHIFENG_LANG=zh_CN $(PY) -m shifeng.buildcache $(ZH)
 ZH_FORGET := { rm -f $(ZH)/_build/.inputs-hash; exit 1; }
+# the Chinese build, after the English one in the same recipe line (it reads $$fingerprint):
+# $(call ZH_BUILD,extra environment,extra jupyter-book options)
+ZH_BUILD = $(if $(ZH_ON),; $(ZH_CONFIG); $(ZH_PREPARE); \
+	SHIFENG_LANG=zh_CN SHIFENG_DATA_VALIDATED=$$fingerprint $(1) \
+	$(VENV)/bin/jupyter-book build . --config $(ZH)/_config.yml --path-output $(ZH) $(JB_FLAGS) $(2) || $(ZH_FORGET))
 
 book: venv  ## build both editions of the HTML book: _build/html and _build/html/zh (strict: any warning, cell error or stderr fails)
 	$(SYSTEM_DEPS) build
 	$(PREPARE); \
 	SHIFENG_PDFS=$(PDFS) SHIFENG_DATA_VALIDATED=$$fingerprint \
-	$(VENV)/bin/jupyter-book build . --path-output $(OUT) $(JB_FLAGS) || $(FORGET)$(if $(ZH_ON),; \
-	$(ZH_CONFIG); $(ZH_PREPARE); \
-	SHIFENG_LANG=zh_CN SHIFENG_PDFS=$(if $(PDFS),$(PDFS)/zh) SHIFENG_DATA_VALIDATED=$$fingerprint \
-	$(VENV)/bin/jupyter-book build . --config $(ZH)/_config.yml --path-output $(ZH) $(JB_FLAGS) || $(ZH_FORGET))
+	$(VENV)/bin/jupyter-book build . --path-output $(OUT) $(JB_FLAGS) || $(FORGET)$(call ZH_BUILD,SHIFENG_PDFS=$(if $(PDFS),$(PDFS)/zh),)
 	$(if $(ZH_ON),$(PY) -m shifeng.i18n publish $(OUT),rm -rf $(OUT)/_build/html/zh)
 
 translations: venv  ## extract every message of both editions and merge it into locales/zh_CN (see locales/TRANSLATING.md)
@@ -101,10 +103,7 @@ clean:  ## remove the built book and the execution cache
 pdf: venv  ## build both editions as PDF: _build/pdf/book.pdf and its handouts (chapters/), the Chinese in _build/pdf/zh
 	$(SYSTEM_DEPS) pdf
 	$(PREPARE); \
-	SHIFENG_DATA_VALIDATED=$$fingerprint $(VENV)/bin/jupyter-book build . --builder latex --path-output $(OUT) $(JB_FLAGS) || $(FORGET)$(if $(ZH_ON),; \
-	$(ZH_CONFIG); $(ZH_PREPARE); \
-	SHIFENG_LANG=zh_CN SHIFENG_DATA_VALIDATED=$$fingerprint \
-	$(VENV)/bin/jupyter-book build . --config $(ZH)/_config.yml --builder latex --path-output $(ZH) $(JB_FLAGS) || $(ZH_FORGET))
+	SHIFENG_DATA_VALIDATED=$$fingerprint $(VENV)/bin/jupyter-book build . --builder latex --path-output $(OUT) $(JB_FLAGS) || $(FORGET)$(call ZH_BUILD,,--builder latex)
 	$(PY) -m shifeng.pdf $(OUT)/_build
 	rm -rf $(OUT)/_build/pdf/zh
 	$(if $(ZH_ON),$(PY) -m shifeng.pdf $(ZH)/_build && cp -r $(ZH)/_build/pdf $(OUT)/_build/pdf/zh)
