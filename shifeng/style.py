@@ -75,6 +75,16 @@ PALETTE_COLOURS = 64
 
 #: the style sheet every chart and static map is drawn with
 STYLE_SHEET = Path(__file__).with_name("book.mplstyle")
+#: the order of the colour cycle: blue, orange, green, vermillion, purple, sky blue, yellow, black
+CYCLE = ["blue", "orange", "green", "vermillion", "purple", "sky_blue", "yellow", "black"]
+#: what the style sheet leaves to these constants (set on top of it by :func:`context`):
+#: text and outlines near-black, hairlines grey, the Okabe-Ito cycle, an opaque white
+#: background (a chart stays readable in the theme's dark mode) and the PNG's dpi
+RC = {
+    "text.color": INK, "axes.labelcolor": INK, "xtick.color": INK, "ytick.color": INK, "axes.edgecolor": RULE,
+    "axes.prop_cycle": mpl.cycler(color=[OKABE_ITO[name] for name in CYCLE]),
+    "figure.facecolor": PAPER, "axes.facecolor": PAPER, "savefig.facecolor": PAPER, "savefig.dpi": DPI,
+}
 
 
 #: what matplotlib warns when a font has no glyph for a character it then draws as a box
@@ -92,7 +102,7 @@ def context():
     from shifeng import fonts
 
     fonts.require()
-    with mpl.rc_context(fname=STYLE_SHEET), warnings.catch_warnings():
+    with mpl.rc_context(rc=RC, fname=STYLE_SHEET), warnings.catch_warnings():
         warnings.filterwarnings("error", message=MISSING_GLYPH)
         yield
 
