@@ -25,14 +25,12 @@ touched (its maps load when scrolled near); LCP and TBT at most half the stock t
 from __future__ import annotations
 
 import argparse
-import functools
-import gzip
-import http.server
 import os
 import statistics
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from shifeng import localserver
 
 CHROMIUM = os.environ.get("BOOK_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -41,7 +39,6 @@ PHONE = {"viewport": {"width": 375, "height": 667}, "device_scale_factor": 2, "i
 #: a slow 4G connection (Lighthouse's mobile default): bytes per second, milliseconds
 NETWORK = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 750e3 / 8}
 CPU_SLOWDOWN = 4
-COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".txt", ".csv", ".map", ".xml", ".ipynb", ".md"}
 
 TARGET_KIB = {"text": 200, "landing": 150, "maps": 450}
 #: LCP and TBT at most this fraction of the stock template's (same run)
@@ -58,42 +55,6 @@ new PerformanceObserver(l => { for (const e of l.getEntries()) window.__longtask
 """
 RESULT = """() => ({lcp: window.__lcp, fcp: window.__fcp,
   tbt: window.__longtasks.filter(([s, d]) => s >= window.__fcp).reduce((t, [s, d]) => t + Math.max(0, d - 50), 0)})"""
-
-
-class GzipHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files, text compressed with gzip when the browser accepts it, never cached."""
-
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def end_headers(self):
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        if not path.is_file() or path.suffix not in COMPRESSIBLE or "gzip" not in self.headers.get("Accept-Encoding", ""):
-            return super().send_head()
-        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        import io
-
-        return io.BytesIO(body)
-
-
-def serve(folder: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(folder)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 def pages_of(html: Path) -> list[str]:
@@ -147,7 +108,7 @@ def measure(sites: dict[str, Path], runs: int = 1, pages: dict[str, list[str]] |
 
     from playwright.sync_api import sync_playwright
 
-    servers = {name: serve(folder) for name, folder in sites.items()}
+    servers = {name: localserver.serve(folder, gzip=True) for name, folder in sites.items()}
     names = {name: (pages or {}).get(name) or pages_of(folder) for name, folder in sites.items()}
     turns = [job for group in zip_longest(*([(site, page) for page in names[site]] for site in sites)) for job in group if job]
     loads: dict[tuple[str, str], list[dict]] = {job: [] for job in turns}
@@ -156,11 +117,11 @@ def measure(sites: dict[str, Path], runs: int = 1, pages: dict[str, list[str]] |
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for _ in range(runs):
                 for site, page in turns:
-                    loads[(site, page)].append(load(browser, servers[site][1] + page))
+                    loads[(site, page)].append(load(browser, servers[site][0] + page))
             browser.close()
     finally:
-        for server, _ in servers.values():
-            server.shutdown()
+        for _, server in servers.values():
+            localserver.stop(server)
     results: dict[str, dict[str, dict]] = {site: {} for site in sites}
     for (site, page), runs_of_page in loads.items():
         middle = sorted(runs_of_page, key=lambda r: r["lcp"])[len(runs_of_page) // 2]

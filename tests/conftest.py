@@ -22,18 +22,17 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
 import struct
-import threading
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from shifeng import localserver
 
 REPO = Path(__file__).resolve().parent.parent
 # the tests judge the book's build: its strict fonts, its glued figures (shifeng/runtime.py);
@@ -95,25 +94,8 @@ def book_html() -> Path:
 # --- a local HTTP server -------------------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive: a page's 30 files do not each open a connection
-
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
-def serve(folder: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
-    """Serve ``folder`` over real HTTP on 127.0.0.1 (an ephemeral port): its base URL and the server."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, name=f"serve-{folder.name}", daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/", server
-
-
-def _stop(server) -> None:
-    server.shutdown()
-    server.server_close()
+serve = localserver.serve
+_stop = localserver.stop
 
 
 @pytest.fixture(scope="session")
