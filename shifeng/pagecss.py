@@ -182,6 +182,9 @@ class Stylesheet:
     css: str
     base: str
     scripts: list[str] = field(default_factory=list)
+    #: other text whose ``--name`` a page may read: Bootstrap's script (its dropdowns read
+    #: ``--bs-position``) and the stylesheets a page links beside its own rules (sphinx-design's)
+    readers: list[str] = field(default_factory=list)
 
     def __post_init__(self):
         self.rules = tinycss2.parse_stylesheet(self.css, skip_comments=True, skip_whitespace=True)
@@ -194,7 +197,7 @@ class Stylesheet:
         #: rule key -> the custom properties it reads, for a rule that sets none
         self.reads_of: dict[tuple[int, ...], set[str]] = {}
         #: what is read whatever the page: by the scripts, and by the at-rules kept whole
-        self.always_read = {name for text in self.scripts for name in CUSTOM.findall(text)}
+        self.always_read = {name for text in [*self.scripts, *self.readers] for name in CUSTOM.findall(text)}
         self._index(self.rules, (), given)
 
     def _index(self, rules, path, given) -> None:
@@ -213,8 +216,11 @@ class Stylesheet:
                 self.always_read |= set(CUSTOM.findall(rule.serialize()))
 
     def _index_declarations(self, key, rule, content: str) -> None:
-        declarations = [d for d in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
-                        if d.type == "declaration"]
+        items = tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
+        declarations = [d for d in items if d.type == "declaration"]
+        if len(declarations) != len(items):  # nested rules (CSS nesting): the rule is kept whole
+            self.reads_of[key] = set(CUSTOM.findall(content))
+            return
         sets: dict[str, set[str]] = {}
         for declaration in declarations:
             if declaration.name.startswith("--"):

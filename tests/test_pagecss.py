@@ -82,3 +82,14 @@ def test_a_custom_property_is_kept_where_something_reads_it_and_dropped_where_no
     assert "--unread:3px" in rules_for(css, page), "read by the page's own style attribute"
     rebuilt = page.replace("<head>", "<head><style data-rules-of=\"x.css\">.x{a:var(--only-unread)}</style>")
     assert "--only-unread" not in rules_for(css, rebuilt), "the rules an earlier build put in the page read nothing"
+
+
+def test_a_custom_property_read_only_by_a_fallback_a_media_block_a_linked_sheet_or_bootstrap_is_kept():
+    css = (":root{--a:1;--b:2;--c:3;--d:4;--e:5;--unread:6}\n.highlight{width:var(--missing,var(--a))}\n"
+           "@media (min-width:10px){#intro{height:var(--b)}}\n.x{--n:1;&:hover{color:red}}")
+    kept = Stylesheet(css, "_static/styles", [], readers=[".sd-card{color:var(--c)}", "getPropertyValue('--d')"]).for_page(
+        PAGE.replace('<p id="intro">', '<p id="intro" class="x">'), ".")
+    for read in ("--a:1", "--b:2", "--c:3", "--d:4"):
+        assert read in kept, read
+    assert "--unread" not in kept and "--e" not in kept
+    assert "&:hover{color:red}" in kept.replace(" ", ""), "a rule with nested rules is kept whole"

@@ -231,10 +231,17 @@ def book_scripts(outdir: Path) -> list[str]:
             if not path.name.endswith(skip)]
 
 
+def custom_property_readers(outdir: Path) -> list[str]:
+    """The text of what may read a custom property of the bundle but is not in it: every
+    script (Bootstrap's too) and the stylesheets a page links beside its own rules."""
+    linked = [path for path in (outdir / "_static").rglob("*.css") if path.name in DESIGN]
+    return [path.read_text(encoding="utf-8", errors="ignore") for path in [*(outdir / "_static").rglob("*.js"), *linked]]
+
+
 def inline_styles(pages: list[Path], outdir: Path, css: str) -> None:
     """Put each page's own rules of ``css`` in its head, in place of the link to the bundle
     (or of the rules an earlier build put there)."""
-    sheet = pagecss.Stylesheet(css, BUNDLE.parent.as_posix(), book_scripts(outdir))
+    sheet = pagecss.Stylesheet(css, BUNDLE.parent.as_posix(), book_scripts(outdir), custom_property_readers(outdir))
     for page in pages:
         text = page.read_text(encoding="utf-8")
         link = BUNDLE_LINK.search(text)
