@@ -54,7 +54,7 @@ _CSS = """
 .shifeng-legend .note{color:#444;margin:4px 0 0}
 .shifeng-legend details details summary{font-weight:400;color:#333}
 /* on a phone the attribution (bottom right) wraps short of the scale bar (bottom left, at most 100 px) */
-.leaflet-control-attribution{max-width:calc(100% - 130px);font-size:11px;line-height:1.35}
+.leaflet-control-attribution{max-width:calc(100vw - 130px);font-size:11px;line-height:1.35}
 </style>
 """
 
