@@ -385,5 +385,6 @@ def test_the_chinese_book_reads_as_chinese(zh_pdf_dir):
     assert "图" in text and "表" in text, "Chinese captions (图, 表) are missing"
     # a chapter's running foot, "第 5 章 四个街区", on several pages: the label apart from the title
     foots = collections.Counter(line for line in text.splitlines() if re.match(r"第 ?\d+ ?章", line))
+    assert any(pages > 1 for pages in foots.values()), f"no chapter's running foot found: {list(foots)[:5]}"
     run_together = [line for line, pages in foots.items() if pages > 1 and re.match(r"第 ?\d+ ?章\S", line)]
     assert not run_together, f"running foots with no space after the chapter's label: {run_together}"
