@@ -6,6 +6,8 @@ when the reader first acts."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -160,18 +162,29 @@ def test_bootstrap_waits_for_the_readers_first_act_and_its_menu_tooltips_and_but
 
 
 @pytest.mark.browser
-def test_on_a_phone_the_first_scroll_brings_bootstrap_and_its_back_to_top_button(browser, book_server, book_html):
-    built(book_html, "book/01-context.html")
+def test_the_readers_first_scroll_brings_bootstrap_and_its_back_to_top_button_but_a_fragment_does_not(
+        browser, book_server, book_html):
+    html = built(book_html, "book/01-context.html")
+    fragment = re.findall(r'<section id="([^"]+)"', html)[-1]
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    context.route(lambda url: not url.startswith(book_server), lambda route: route.abort())
+    page = context.new_page()
+    # opened at a #fragment (as every glossary link opens a page): the browser's scroll is not the reader's
+    page.goto(book_server + f"book/01-context.html#{fragment}", wait_until="load")
+    page.wait_for_timeout(1_000)
+    assert page.evaluate("scrollY") > 0, "the page did not open at its fragment"
+    assert page.evaluate("typeof window.bootstrap") == "undefined", "the scroll to a #fragment loaded Bootstrap"
+    context.close()
     context = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
     context.route(lambda url: not url.startswith(book_server), lambda route: route.abort())
     page = context.new_page()
     page.goto(book_server + "book/01-context.html", wait_until="load")
     assert page.evaluate("typeof window.bootstrap") == "undefined"
-    page.evaluate("window.scrollTo(0, 1500)")
+    page.mouse.wheel(0, 1500)  # a reader's scroll starts with a wheel, a touch or a key
     page.wait_for_function("typeof window.bootstrap === 'object'", timeout=5_000)
-    page.evaluate("window.scrollTo(0, 3000)")
-    page.wait_for_timeout(200)
-    page.evaluate("window.scrollTo(0, 2500)")
+    page.mouse.wheel(0, 1500)
+    page.wait_for_timeout(300)
+    page.mouse.wheel(0, -500)
     page.wait_for_selector("#pst-back-to-top", state="visible", timeout=5_000)
     context.close()
 

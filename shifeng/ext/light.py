@@ -49,7 +49,7 @@ page shows and changes how it gets there.
    menu, the tooltips and the back-to-top button: nothing a reader sees before acting.
    Evaluated while the page loaded, it held up a throttled phone's main thread for
    70-230 ms. ``_templates/layout.html`` loads it at the reader's first pointer, key, touch
-   or scroll of the page; a click on the menu that comes before it opens the menu once
+   or wheel (with which a reader's scroll starts); a click on the menu that comes before it opens the menu once
    Bootstrap is there.
 
 Register it in ``_config.yml`` under ``sphinx: extra_extensions`` as ``shifeng.ext.light``.
