@@ -79,14 +79,13 @@ def looks(page, opened: str | None) -> dict[str, str]:
 @pytest.mark.browser
 @pytest.mark.parametrize("page_name", PAGES)
 @pytest.mark.parametrize("width", [375, 1280])
-def test_the_pages_own_rules_draw_it_as_the_whole_stylesheet_does(browser, book_server, book_html, page_name, width):
+def test_the_pages_own_rules_draw_it_as_the_whole_stylesheet_does(offline_pages, book_server, book_html, page_name,
+                                                                  width):
     built(book_html, page_name)
     differences = []
     for mode in ("light", "dark"):
-        context = browser.new_context(viewport={"width": width, "height": 800}, reduced_motion="reduce")
-        context.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
-        context.route(lambda url: not url.startswith(book_server), lambda route: route.abort())
-        page = context.new_page()
+        page = offline_pages(viewport={"width": width, "height": 800}, reduced_motion="reduce")
+        page.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
         # on a desktop, with the header's download menu open (Bootstrap writes its state)
         opened = "button.dropdown-toggle" if width > 1000 and page_name != "search.html" else None
         page.goto(book_server + page_name, wait_until="load")
@@ -96,7 +95,6 @@ def test_the_pages_own_rules_draw_it_as_the_whole_stylesheet_does(browser, book_
         page.evaluate(WHOLE_STYLESHEET)
         page.add_style_tag(content=STILL)
         whole = looks(page, opened)
-        context.close()
         assert own.keys() == whole.keys()
         for element, look in own.items():
             if look != whole[element]:
@@ -108,12 +106,10 @@ def test_the_pages_own_rules_draw_it_as_the_whole_stylesheet_does(browser, book_
 
 
 @pytest.mark.browser
-def test_a_map_loads_only_when_the_reader_scrolls_near_it(browser, book_server, book_html, load_frames):
+def test_a_map_loads_only_when_the_reader_scrolls_near_it(offline_pages, book_server, book_html, load_frames):
     html = built(book_html, "book/05-four-blocks.html")
     assert 'loading="lazy"' not in html.split("shifeng-map", 1)[1][:600], "the map loader, not the browser's, decides"
-    context = browser.new_context(viewport={"width": 375, "height": 667})
-    context.route(lambda url: not url.startswith(book_server), lambda route: route.abort())
-    page = context.new_page()
+    page = offline_pages(viewport={"width": 375, "height": 667})
     requested = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(book_server + "book/05-four-blocks.html", wait_until="load")
@@ -125,7 +121,6 @@ def test_a_map_loads_only_when_the_reader_scrolls_near_it(browser, book_server, 
     loaded = load_frames(page)
     assert len(loaded) == 5 and all(frame.get_attribute("src") == frame.get_attribute("data-src") for frame in frames)
     assert [url for url in requested if url.endswith("leaflet.js")], "scrolled near, the maps load Leaflet"
-    context.close()
 
 
 def bootstrap_requests(requested: list[str]) -> list[str]:
@@ -134,13 +129,11 @@ def bootstrap_requests(requested: list[str]) -> list[str]:
 
 @pytest.mark.browser
 def test_bootstrap_waits_for_the_readers_first_act_and_its_menu_tooltips_and_button_then_work(
-        browser, book_server, book_html):
+        offline_pages, book_server, book_html):
     built(book_html, "book/01-context.html")
     # short enough for the sidebar to scroll, which the theme does on load to where the reader left it
-    context = browser.new_context(viewport={"width": 1280, "height": 400})
-    context.add_init_script("sessionStorage.setItem('sidebar-scroll-top', '60')")
-    context.route(lambda url: not url.startswith(book_server), lambda route: route.abort())
-    page = context.new_page()
+    page = offline_pages(viewport={"width": 1280, "height": 400})
+    page.add_init_script("sessionStorage.setItem('sidebar-scroll-top', '60')")
     requested = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(book_server + "book/01-context.html", wait_until="load")
@@ -158,26 +151,20 @@ def test_bootstrap_waits_for_the_readers_first_act_and_its_menu_tooltips_and_but
     # Bootstrap's own tooltips, now that it is there
     page.hover(".theme-switch-button")
     page.wait_for_selector(".tooltip.show", timeout=5_000)
-    context.close()
 
 
 @pytest.mark.browser
 def test_the_readers_first_scroll_brings_bootstrap_and_its_back_to_top_button_but_a_fragment_does_not(
-        browser, book_server, book_html):
+        offline_pages, book_server, book_html):
     html = built(book_html, "book/01-context.html")
     fragment = re.findall(r'<section id="([^"]+)"', html)[-1]
-    context = browser.new_context(viewport={"width": 375, "height": 667})
-    context.route(lambda url: not url.startswith(book_server), lambda route: route.abort())
-    page = context.new_page()
+    page = offline_pages(viewport={"width": 375, "height": 667})
     # opened at a #fragment (as every glossary link opens a page): the browser's scroll is not the reader's
     page.goto(book_server + f"book/01-context.html#{fragment}", wait_until="load")
     page.wait_for_timeout(1_000)
     assert page.evaluate("scrollY") > 0, "the page did not open at its fragment"
     assert page.evaluate("typeof window.bootstrap") == "undefined", "the scroll to a #fragment loaded Bootstrap"
-    context.close()
-    context = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
-    context.route(lambda url: not url.startswith(book_server), lambda route: route.abort())
-    page = context.new_page()
+    page = offline_pages(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
     page.goto(book_server + "book/01-context.html", wait_until="load")
     assert page.evaluate("typeof window.bootstrap") == "undefined"
     page.mouse.wheel(0, 1500)  # a reader's scroll starts with a wheel, a touch or a key
@@ -186,7 +173,6 @@ def test_the_readers_first_scroll_brings_bootstrap_and_its_back_to_top_button_bu
     page.wait_for_timeout(300)
     page.mouse.wheel(0, -500)
     page.wait_for_selector("#pst-back-to-top", state="visible", timeout=5_000)
-    context.close()
 
 
 def test_nothing_is_served_that_no_page_loads(book_html):

@@ -177,11 +177,9 @@ def _overlap(a, b) -> bool:
 
 @pytest.mark.build
 @pytest.mark.parametrize("width", [320, 390, 1280])
-def test_a_maps_attribution_scale_bar_and_legend_do_not_cover_one_another(browser, book_server, book_html, load_frames,
-                                                                          width):
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    context.route(lambda url: urlsplit(url).hostname != "127.0.0.1", lambda route: route.abort())
-    page = context.new_page()
+def test_a_maps_attribution_scale_bar_and_legend_do_not_cover_one_another(offline_pages, book_server, book_html,
+                                                                          load_frames, width):
+    page = offline_pages(viewport={"width": width, "height": 800})
     page.goto(book_server + "book/05-four-blocks.html", wait_until="load")
     frames = map_frames(page, load_frames)
     assert frames
@@ -189,4 +187,3 @@ def test_a_maps_attribution_scale_bar_and_legend_do_not_cover_one_another(browse
         boxes = frame.evaluate(CONTROL_BOXES_JS)
         for one, other in (("attribution", "scale"), ("attribution", "legend"), ("scale", "legend")):
             assert not _overlap(boxes[one], boxes[other]), f"{key} at {width} px: the {one} covers the {other}: {boxes}"
-    context.close()
