@@ -50,23 +50,24 @@ __all__ = [
 ]
 
 # --------------------------------------------------------------------------- wording
-# Labels for the coded values of the data (wording, not data: the codes and their
-# order come from the data package's schema).
+# Labels for the coded values of the data: the English words are the data package's
+# (``shifeng:labels``, one rendering for tables, charts and maps); a chart adds the report's
+# own words beside them.
 
-COMMITTEE_STATUS = {
-    "election_completed": ("业委会选举工作全部完成", i18n.N_("committee elected")),
-    "new_property_company_selected": ("已选聘新物业公司", i18n.N_("committee in office has selected and hired a new property-management company")),
-    "candidate_election_in_progress": ("正在加快推进业委会候选人选举", i18n.N_("election of candidates under way")),
-}
+
+def _worded(table: str, field: str, report_words: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """code -> (the report's words, the label), in the enum's order."""
+    return {code: (report_words.get(code, ""), label) for code, label in data.labels(table, field).items()}
+
+
+COMMITTEE_STATUS = _worded("owners_committees", "status", {
+    "election_completed": "业委会选举工作全部完成",
+    "new_property_company_selected": "已选聘新物业公司",
+    "candidate_election_in_progress": "正在加快推进业委会候选人选举",
+})
 #: the statuses the book codes from the report's verbs (block_works.verb_zh holds each verb)
-WORK_STATUS = {
-    "built": ("", i18n.N_("built or done")),
-    "planned": ("规划", i18n.N_("planned")),
-}
-POLLUTION_STATUS = {
-    "pushed": ("重点推进了", i18n.N_("focused on and pushed forward")),
-    "actively_pushing": ("积极推进", i18n.N_("actively pushing forward")),
-}
+WORK_STATUS = _worded("block_works", "status", {"planned": "规划"})
+POLLUTION_STATUS = _worded("pollution_actions", "status", {"pushed": "重点推进了", "actively_pushing": "积极推进"})
 PRECISION_NOTE = {
     "day": "",
     "month": i18n.N_("month only"),

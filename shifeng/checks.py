@@ -14,6 +14,11 @@ field properties in the ``shifeng:`` namespace, and checked here:
   date (no 2014-13-45).
 - ``"shifeng:quoteMarks": {"<value>": "<words>", ...}``: a coded value that the quotation
   must bear out, such as ``first_claim`` ``national``, whose quote must say 全国首个.
+- ``"shifeng:labels": {"<value>": "<words>", ...}``: the words a reader sees for each
+  value of a field's ``enum``, in tables, charts and maps alike (translated in the
+  Chinese edition). It names every value of the enum and nothing else, and a field
+  whose values are codes (a value with ``_``, such as ``election_completed``) must have
+  it, so that no page prints a code (:func:`descriptor_problems`).
 
 And for every table: no text cell made only of spaces (a blank quote is no quote), at
 least one record (the book's figures come from the tables), and a file that is UTF-8
@@ -36,6 +41,7 @@ VERBATIM = "shifeng:verbatim"
 IN_QUOTE = "shifeng:inQuote"
 PARTIAL_DATE = "shifeng:partialDate"
 QUOTE_MARKS = "shifeng:quoteMarks"
+LABELS = "shifeng:labels"
 
 
 def squash(text: str) -> str:
@@ -137,6 +143,35 @@ def number_in_text(n: int, text: str) -> bool:
     return any(
         re.search(rf"(?<![{_NUMERAL_CHARS}]){form}(?![{_NUMERAL_CHARS}])", text) for form in chinese_numerals(n)
     )
+
+
+# --------------------------------------------------------------------------- the descriptor
+
+
+def descriptor_problems(descriptor: dict, label: str = "data/datapackage.json") -> list[str]:
+    """The ``shifeng:labels`` rule (see the module), one message per field that breaks it."""
+    problems = []
+    for resource in descriptor.get("resources", []):
+        for field in resource.get("schema", {}).get("fields", []):
+            where = f"{label}, table '{resource.get('name')}', field '{field.get('name')}'"
+            enum = (field.get("constraints") or {}).get("enum") or []
+            labels = field.get(LABELS)
+            if labels is None:
+                codes = [v for v in enum if isinstance(v, str) and "_" in v]
+                if codes:
+                    problems.append(f"{where}: labels-rule: its values are codes ({', '.join(codes)}): "
+                                    f"give each value of the enum the words a reader sees, in {LABELS!r}")
+                continue
+            if not isinstance(labels, dict) or not all(isinstance(w, str) and w.strip() for w in labels.values()):
+                problems.append(f"{where}: labels-rule: {LABELS!r} maps each value to non-empty words")
+                continue
+            missing = [v for v in enum if v not in labels]
+            extra = [v for v in labels if v not in enum]
+            if missing:
+                problems.append(f"{where}: labels-rule: no label for {', '.join(map(str, missing))}")
+            if extra:
+                problems.append(f"{where}: labels-rule: a label for {', '.join(extra)}, which is not in the enum")
+    return problems
 
 
 # --------------------------------------------------------------------------- row checks

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
 from functools import cache
 from pathlib import Path
@@ -91,7 +92,7 @@ def validate(data_dir: Path | str = DATA_DIR) -> None:
         package = frictionless.Package(str(descriptor))
     except frictionless.FrictionlessException as error:
         raise DataError([f"data/{PACKAGE_FILE}: {error.error.type}: {error.error.note}"]) from None
-    problems = []
+    problems = checks.descriptor_problems(json.loads(descriptor.read_text(encoding="utf-8")))
     for resource in package.resources:
         unreadable = checks.file_problems(data_dir / resource.path, f"data/{resource.path}")
         if unreadable:
@@ -186,6 +187,26 @@ def enum(table: str, field: str, data_dir: Path | str = DATA_DIR) -> list[str]:
     """The allowed values of a field, in the order the data package lists them (a status, a kind...)."""
     package = frictionless.Package(str(Path(data_dir) / PACKAGE_FILE))
     return list(package.get_resource(table).schema.get_field(field).constraints["enum"])
+
+
+@cache
+def _labels(descriptor: Path, mtime: float) -> dict[tuple[str, str], dict[str, str]]:
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    return {(r["name"], f["name"]): f[checks.LABELS] for r in package["resources"]
+            for f in r["schema"]["fields"] if checks.LABELS in f}
+
+
+def labels(table: str, field: str, data_dir: Path | str = DATA_DIR) -> dict[str, str]:
+    """The English words a reader sees for each coded value of a field (its ``shifeng:labels``),
+    in the enum's order; empty for a field whose values are shown as they are."""
+    descriptor = Path(data_dir) / PACKAGE_FILE
+    return dict(_labels(descriptor, descriptor.stat().st_mtime).get((table, field), {}))
+
+
+def labelled_fields(data_dir: Path | str = DATA_DIR) -> list[tuple[str, str]]:
+    """(table, field) of every field with labels."""
+    descriptor = Path(data_dir) / PACKAGE_FILE
+    return list(_labels(descriptor, descriptor.stat().st_mtime))
 
 
 def tables(data_dir: Path | str = DATA_DIR) -> list[str]:

@@ -363,11 +363,10 @@ DATA_MESSAGES = {
     "key_figures": ["label_en", "unit"],
     "homes": ["remit_en"],
     "organisations": ["role_en", "level"],
-    "pollution_actions": ["problem_en", "status"],
+    "pollution_actions": ["problem_en"],
     "timeline": ["event_en", "date_precision"],
     "places": ["basis"],
     "sources": ["title_en", "kind"],
-    "block_works": ["status", "status_basis"],
     "funding_channels": ["level"],
     "funding_rules": ["kind"],
 }
@@ -382,7 +381,8 @@ def translate_value(table: str, field: str, value):
 
 def data_messages(data_dir: Path | None = None) -> list[tuple[str, str]]:
     """(message, where) of every English text of the data a page may show: field titles,
-    table titles and descriptions, and the values of :data:`DATA_MESSAGES`."""
+    table titles and descriptions, the labels of coded values (``shifeng:labels``), and the
+    values of :data:`DATA_MESSAGES`."""
     import json
 
     import pandas as pd
@@ -399,6 +399,8 @@ def data_messages(data_dir: Path | None = None) -> list[tuple[str, str]]:
             for key in ("title", "description"):
                 if f.get(key):
                     found.setdefault(f[key], f"datapackage.json: {name}.{f['name']}.{key}")
+            for code, words in (f.get("shifeng:labels") or {}).items():
+                found.setdefault(words, f"datapackage.json: {name}.{f['name']} label of {code}")
         if name in DATA_MESSAGES:
             frame = pd.read_csv(data_dir / resource["path"], dtype=str, keep_default_na=False)
             for field_name in DATA_MESSAGES[name]:

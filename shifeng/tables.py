@@ -58,12 +58,16 @@ def _is_boolean(column: pd.Series) -> bool:
 
 
 def _translated(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    """The values of ``table`` as a reader reads them: true and false as "Yes" and "No" (not
-    Python's ``True`` and ``False``), and in Chinese the English values of the fields listed in
-    :data:`shifeng.i18n.DATA_MESSAGES`, translated."""
+    """The values of ``table`` as a reader reads them: a coded value as its label (the data
+    package's ``shifeng:labels``, not ``election_completed``), true and false as "Yes" and "No"
+    (not Python's ``True`` and ``False``), and in Chinese the labels and the English values of
+    the fields listed in :data:`shifeng.i18n.DATA_MESSAGES`, translated."""
     frame = frame.copy()
     for column in frame.columns:
-        if not i18n.is_source() and column in i18n.DATA_MESSAGES.get(table, ()):
+        labels = data.labels(table, column)
+        if labels:
+            frame[column] = [v if pd.isna(v) else i18n.gettext(labels[v]) for v in frame[column]]
+        elif not i18n.is_source() and column in i18n.DATA_MESSAGES.get(table, ()):
             frame[column] = [i18n.translate_value(table, column, v) for v in frame[column]]
         elif _is_boolean(frame[column]):
             frame[column] = [v if pd.isna(v) else i18n._("Yes") if v else i18n._("No") for v in frame[column]]
@@ -262,6 +266,10 @@ def vocabulary(words: list[str], caption: str) -> Table:
     return Table(frame, caption, field_titles("glossary"), ["glossary"])
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def blocks_compared(caption: str) -> Table:
     """The blocks started first: name, type, anchor, and their works counted by status."""
     blocks = data.load("blocks")
@@ -272,7 +280,8 @@ def blocks_compared(caption: str) -> Table:
     columns = edition_columns(["name_en", "type_en", "anchor_zh"], blocks.columns)
     compare = blocks.set_index("block_id")[columns].join(counts)
     compare["total"] = compare[statuses].sum(axis=1)
-    titles = (field_titles("blocks") | {s: i18n._(s.replace("_", " ").capitalize()) for s in statuses}
+    words = data.labels("block_works", "status")
+    titles = (field_titles("blocks") | {s: _capitalised(i18n.gettext(words[s])) for s in statuses}
               | {"total": i18n._("Total")})
     return Table(compare.reset_index(drop=True), caption, titles, ["blocks", "block_works"])
 

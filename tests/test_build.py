@@ -83,3 +83,25 @@ def test_the_data_appendix_lists_every_table_and_source_from_the_data():
     # the key figures table shows the report's own words
     assert "将全区5个街道、33个社区所辖范围划成6大街区" in text
     assert soup.select("table.data-table")
+
+
+def _codes() -> set[str]:
+    """Every coded value of the data package (an enum value with ``_``)."""
+    import json
+
+    package = json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    return {v for r in package["resources"] for f in r["schema"]["fields"]
+            for v in (f.get("constraints") or {}).get("enum", []) if isinstance(v, str) and "_" in v}
+
+
+def test_no_table_cell_of_either_edition_prints_a_coded_value():
+    codes = _codes()
+    assert "election_completed" in codes  # the check below has something to find
+    printed = []
+    for path in sorted(HTML.rglob("*.html")):
+        if any(part.startswith("_") for part in path.relative_to(HTML).parts[:-1]):
+            continue
+        for cell in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select("main td"):
+            if cell.get_text(strip=True) in codes:
+                printed.append(f"{path.relative_to(HTML)}: {cell.get_text(strip=True)}")
+    assert printed == [], "a table prints the data's code, not its label (data/datapackage.json shifeng:labels)"

@@ -285,3 +285,37 @@ def test_a_table_shows_true_and_false_as_yes_and_no_in_either_edition():
     with i18n.language("zh_CN"):
         chinese = tables.show("funding_channels").html()
     assert ">否<" in chinese and ">No<" not in chinese
+
+
+def test_a_coded_value_with_no_label_is_an_error(broken):
+    problems = problems_of(broken("datapackage.json", '"election_completed": "committee elected",', ""))
+    assert any(p.startswith("data/datapackage.json, table 'owners_committees', field 'status': labels-rule: no label for election_completed")
+               for p in problems), problems
+
+
+def test_a_field_of_codes_with_no_labels_at_all_is_an_error(broken):
+    import json
+
+    copy = broken("datapackage.json", '"placeholder"', '"placeholder"')
+    package = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    field = next(f for r in package["resources"] if r["name"] == "owners_committees"
+                 for f in r["schema"]["fields"] if f["name"] == "status")
+    del field["shifeng:labels"]
+    (copy / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+    problems = problems_of(copy)
+    assert any("field 'status': labels-rule: its values are codes (election_completed, " in p for p in problems), problems
+
+
+def test_a_table_chart_and_map_name_a_coded_value_by_its_one_label_in_either_edition():
+    from shifeng import charts, i18n, tables
+    from shifeng.maps import spec
+
+    english = tables.show("owners_committees").html()
+    assert ">committee elected<" in english and "election_completed<" not in english
+    assert charts.COMMITTEE_STATUS["election_completed"][1] == "committee elected"
+    assert spec.QUALITY_WORDS["not_mapped"] == data.labels("places", "location_quality")["not_mapped"]
+    with i18n.language("zh_CN"):
+        chinese = tables.show("owners_committees").html()
+        basis = tables.show("block_works").html()
+    assert ">业委会已选出<" in chinese and "election_completed<" not in chinese
+    assert ">报道的动词<" in basis

@@ -27,14 +27,8 @@ DATUM_NOTE = i18n.N_(
     "shift is about 670 m, so a point copied from them lands in the wrong street here."
 )
 
-QUALITY_WORDS = {
-    "cited": i18n.N_("cited coordinate"),
-    "weak": i18n.N_("weak source"),
-    "very_weak": i18n.N_("very weak source"),
-    "approximate": i18n.N_("approximate"),
-    "placeholder": i18n.N_("approximate: location unknown"),
-    "not_mapped": i18n.N_("not mapped: no coordinate"),
-}
+#: how each location quality is named on a map: the data package's labels
+QUALITY_WORDS = data.labels("places", "location_quality")
 STATUS_WORDS = {"built": i18n.N_("Built"), "planned": i18n.N_("Planned")}
 
 
