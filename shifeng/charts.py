@@ -57,7 +57,11 @@ __all__ = [
 
 def _worded(table: str, field: str, report_words: dict[str, str]) -> dict[str, tuple[str, str]]:
     """code -> (the report's words, the label), in the enum's order."""
-    return {code: (report_words.get(code, ""), label) for code, label in data.labels(table, field).items()}
+    labels = data.labels(table, field)
+    unknown = set(report_words) - set(labels)
+    if unknown:
+        raise KeyError(f"{table}.{field} has no value {', '.join(sorted(unknown))} (data/datapackage.json)")
+    return {code: (report_words.get(code, ""), label) for code, label in labels.items()}
 
 
 COMMITTEE_STATUS = _worded("owners_committees", "status", {
@@ -611,7 +615,7 @@ def pollution_actions(data_dir=data.DATA_DIR) -> Figure:
     key = i18n._("; ").join(
         (i18n._("solid bars: {status_en} ({status_zh})") if statuses.index(s) == 0
          else i18n._("hatched bars: {status_en} ({status_zh})")).format(
-            status_en=i18n._(POLLUTION_STATUS.get(s, (s, s))[1]), status_zh=POLLUTION_STATUS.get(s, (s, s))[0])
+            status_en=i18n._(POLLUTION_STATUS[s][1]), status_zh=POLLUTION_STATUS[s][0])
         for s in shown
     )
     canvas = _Canvas()
@@ -620,7 +624,7 @@ def pollution_actions(data_dir=data.DATA_DIR) -> Figure:
         i18n._("Pollution control: direct sewage discharges tackled"),
         i18n._("Outfalls (处, points of direct sewage discharge) by place, where the report gives a number; "
                "after each place, how far the work had got.")
-        + (i18n._(" {key}.").format(key=key[0].upper() + key[1:]) if len(shown) > 1 else ""),
+        + (i18n._(" {key}.").format(key=i18n.sentence_case(key)) if len(shown) > 1 else ""),
     )
     max_value = int(counted.max()) if len(counted) else 0
     width = canvas.width - 0.6
@@ -632,7 +636,7 @@ def pollution_actions(data_dir=data.DATA_DIR) -> Figure:
             _Block(i18n.named(first.water_zh, first.water_en, " · "), width, size=11, weight="bold", ha="left")]) + 0.08
         rows = []
         for a in group.itertuples():
-            zh, en = POLLUTION_STATUS.get(a.status, (a.status, a.status.replace("_", " ")))
+            zh, en = POLLUTION_STATUS[a.status]
             heading = [_Block(i18n.named(a.place_zh, a.place_en, " · ") + " — " + i18n._(en) + f" ({zh})" if i18n.is_source()
                               else f"{a.place_zh}——{zh}", width, size=10, ha="left")]
             done = statuses.index(a.status) == 0 if a.status in statuses else False
@@ -702,7 +706,7 @@ def owners_committees(data_dir=data.DATA_DIR) -> Figure:
     w = (canvas.width - 2 * x0 - gap * (per_row - 1)) / per_row
     for s, status in enumerate(statuses):
         estates = committees[committees["status"] == status]
-        zh, en = COMMITTEE_STATUS.get(status, (status, status.replace("_", " ")))
+        zh, en = COMMITTEE_STATUS[status]
         fc, ec, ls = fills[min(s, len(fills) - 1)]
         canvas.rect(None, x0, y + 0.04, 0.3, 0.2, fc=fc, ec=ec, lw=1.4)
         y = canvas.blocks(f"status:{status}", x0 + 0.42, y, [
@@ -739,7 +743,7 @@ def blocks_comparison(data_dir=data.DATA_DIR) -> Figure:
                i18n._("Each block's type and slogan as the report gives them, and one mark per work the report names "
                       "(not every project built)."))
     legend = [("marker", dict(marker=look[s]["marker"], size=10, fc=look[s]["fc"], ec=look[s]["ec"], lw=1.4),
-               i18n._(WORK_STATUS.get(s, (s, s))[1]) + (f" ({WORK_STATUS[s][0]})" if WORK_STATUS.get(s, ("",))[0] else ""))
+               i18n._(WORK_STATUS[s][1]) + (f" ({WORK_STATUS[s][0]})" if WORK_STATUS[s][0] else ""))
               for s in statuses]
     if (works["status_basis"] == "reading").any():
         legend.append(("marker", dict(marker=reading["marker"], size=9, fc=reading["fc"], ec=reading["ec"], lw=1.6),
@@ -768,7 +772,7 @@ def blocks_comparison(data_dir=data.DATA_DIR) -> Figure:
             items = own[own["status"] == status]
             n = len(items)
             spec = look[status]
-            label = _Block(i18n._("{count} {status}").format(count=n, status=i18n._(WORK_STATUS.get(status, (status, status))[1])),
+            label = _Block(i18n._("{count} {status}").format(count=n, status=i18n._(WORK_STATUS[status][1])),
                            1.2, size=9.5, ha="left")
             canvas.text(f"block:{b.block_id}:{status}", col[2], wy, label)
             for k, item in enumerate(items.itertuples()):
@@ -842,7 +846,7 @@ def _home_bodies(home) -> str:
     else:
         text = tr("lead not named; draws on {bodies}").format(
             bodies=i18n.pick(home, "draws_on") if named(home.draws_on_en) else tr("(not named)"))
-    return text[:1].upper() + text[1:]
+    return i18n.sentence_case(text)
 
 
 def organisation_diagram(data_dir=data.DATA_DIR) -> Figure:

@@ -148,6 +148,11 @@ def number_in_text(n: int, text: str) -> bool:
 # --------------------------------------------------------------------------- the descriptor
 
 
+def codes(field: dict) -> list[str]:
+    """The values of a field descriptor's enum that are codes, not words (``election_completed``)."""
+    return [v for v in (field.get("constraints") or {}).get("enum") or [] if isinstance(v, str) and "_" in v]
+
+
 def descriptor_problems(descriptor: dict, label: str = "data/datapackage.json") -> list[str]:
     """The ``shifeng:labels`` rule (see the module), one message per field that breaks it."""
     problems = []
@@ -157,9 +162,8 @@ def descriptor_problems(descriptor: dict, label: str = "data/datapackage.json") 
             enum = (field.get("constraints") or {}).get("enum") or []
             labels = field.get(LABELS)
             if labels is None:
-                codes = [v for v in enum if isinstance(v, str) and "_" in v]
-                if codes:
-                    problems.append(f"{where}: labels-rule: its values are codes ({', '.join(codes)}): "
+                if codes(field):
+                    problems.append(f"{where}: labels-rule: its values are codes ({', '.join(codes(field))}): "
                                     f"give each value of the enum the words a reader sees, in {LABELS!r}")
                 continue
             if not isinstance(labels, dict) or not all(isinstance(w, str) and w.strip() for w in labels.values()):

@@ -190,23 +190,18 @@ def enum(table: str, field: str, data_dir: Path | str = DATA_DIR) -> list[str]:
 
 
 @cache
-def _labels(descriptor: Path, mtime: float) -> dict[tuple[str, str], dict[str, str]]:
+def _labels(descriptor: Path, stamp: tuple[int, int]) -> dict[tuple[str, str], dict[str, str]]:
     package = json.loads(descriptor.read_text(encoding="utf-8"))
-    return {(r["name"], f["name"]): f[checks.LABELS] for r in package["resources"]
-            for f in r["schema"]["fields"] if checks.LABELS in f}
+    return {(r["name"], f["name"]): {v: f[checks.LABELS][v] for v in f["constraints"]["enum"]}
+            for r in package["resources"] for f in r["schema"]["fields"] if checks.LABELS in f}
 
 
 def labels(table: str, field: str, data_dir: Path | str = DATA_DIR) -> dict[str, str]:
     """The English words a reader sees for each coded value of a field (its ``shifeng:labels``),
     in the enum's order; empty for a field whose values are shown as they are."""
     descriptor = Path(data_dir) / PACKAGE_FILE
-    return dict(_labels(descriptor, descriptor.stat().st_mtime).get((table, field), {}))
-
-
-def labelled_fields(data_dir: Path | str = DATA_DIR) -> list[tuple[str, str]]:
-    """(table, field) of every field with labels."""
-    descriptor = Path(data_dir) / PACKAGE_FILE
-    return list(_labels(descriptor, descriptor.stat().st_mtime))
+    stat = descriptor.stat()
+    return dict(_labels(descriptor, (stat.st_mtime_ns, stat.st_size)).get((table, field), {}))
 
 
 def tables(data_dir: Path | str = DATA_DIR) -> list[str]:

@@ -363,6 +363,7 @@ DATA_MESSAGES = {
     "key_figures": ["label_en", "unit"],
     "homes": ["remit_en"],
     "organisations": ["role_en", "level"],
+    "people": ["kind"],
     "pollution_actions": ["problem_en"],
     "timeline": ["event_en", "date_precision"],
     "places": ["basis"],
@@ -373,10 +374,24 @@ DATA_MESSAGES = {
 
 
 def translate_value(table: str, field: str, value):
-    """A data value as the current edition shows it: translated if :data:`DATA_MESSAGES` lists its field."""
-    if field in DATA_MESSAGES.get(table, ()) and isinstance(value, str):
+    """A data value as the current edition shows it: a coded value as its label (the data
+    package's ``shifeng:labels``, translated), the value of a field that :data:`DATA_MESSAGES`
+    lists translated, any other value as it is."""
+    from shifeng import data  # (data does not import this module: no cycle)
+
+    if not isinstance(value, str):
+        return value
+    labels = data.labels(table, field)
+    if labels:
+        return gettext(labels[value])
+    if field in DATA_MESSAGES.get(table, ()):
         return gettext(value)
     return value
+
+
+def sentence_case(text: str) -> str:
+    """``text`` with its first letter a capital ("Built or done"); Chinese is left as it is."""
+    return text[:1].upper() + text[1:]
 
 
 def data_messages(data_dir: Path | None = None) -> list[tuple[str, str]]:
@@ -386,6 +401,8 @@ def data_messages(data_dir: Path | None = None) -> list[tuple[str, str]]:
     import json
 
     import pandas as pd
+
+    from shifeng import checks
 
     data_dir = data_dir or REPO_ROOT / "data"
     package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
@@ -399,7 +416,7 @@ def data_messages(data_dir: Path | None = None) -> list[tuple[str, str]]:
             for key in ("title", "description"):
                 if f.get(key):
                     found.setdefault(f[key], f"datapackage.json: {name}.{f['name']}.{key}")
-            for code, words in (f.get("shifeng:labels") or {}).items():
+            for code, words in (f.get(checks.LABELS) or {}).items():
                 found.setdefault(words, f"datapackage.json: {name}.{f['name']} label of {code}")
         if name in DATA_MESSAGES:
             frame = pd.read_csv(data_dir / resource["path"], dtype=str, keep_default_na=False)

@@ -64,13 +64,10 @@ def _translated(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     the fields listed in :data:`shifeng.i18n.DATA_MESSAGES`, translated."""
     frame = frame.copy()
     for column in frame.columns:
-        labels = data.labels(table, column)
-        if labels:
-            frame[column] = [v if pd.isna(v) else i18n.gettext(labels[v]) for v in frame[column]]
-        elif not i18n.is_source() and column in i18n.DATA_MESSAGES.get(table, ()):
-            frame[column] = [i18n.translate_value(table, column, v) for v in frame[column]]
-        elif _is_boolean(frame[column]):
+        if _is_boolean(frame[column]):
             frame[column] = [v if pd.isna(v) else i18n._("Yes") if v else i18n._("No") for v in frame[column]]
+        else:
+            frame[column] = [i18n.translate_value(table, column, v) for v in frame[column]]
     return frame
 
 
@@ -266,10 +263,6 @@ def vocabulary(words: list[str], caption: str) -> Table:
     return Table(frame, caption, field_titles("glossary"), ["glossary"])
 
 
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def blocks_compared(caption: str) -> Table:
     """The blocks started first: name, type, anchor, and their works counted by status."""
     blocks = data.load("blocks")
@@ -281,7 +274,7 @@ def blocks_compared(caption: str) -> Table:
     compare = blocks.set_index("block_id")[columns].join(counts)
     compare["total"] = compare[statuses].sum(axis=1)
     words = data.labels("block_works", "status")
-    titles = (field_titles("blocks") | {s: _capitalised(i18n.gettext(words[s])) for s in statuses}
+    titles = (field_titles("blocks") | {s: i18n.sentence_case(i18n.gettext(words[s])) for s in statuses}
               | {"total": i18n._("Total")})
     return Table(compare.reset_index(drop=True), caption, titles, ["blocks", "block_works"])
 

@@ -288,7 +288,7 @@ def test_a_table_shows_true_and_false_as_yes_and_no_in_either_edition():
 
 
 def test_a_coded_value_with_no_label_is_an_error(broken):
-    problems = problems_of(broken("datapackage.json", '"election_completed": "committee elected",', ""))
+    problems = problems_of(broken("datapackage.json", '"election_completed": "election completed",', ""))
     assert any(p.startswith("data/datapackage.json, table 'owners_committees', field 'status': labels-rule: no label for election_completed")
                for p in problems), problems
 
@@ -307,15 +307,18 @@ def test_a_field_of_codes_with_no_labels_at_all_is_an_error(broken):
 
 
 def test_a_table_chart_and_map_name_a_coded_value_by_its_one_label_in_either_edition():
-    from shifeng import charts, i18n, tables
-    from shifeng.maps import spec
+    from shifeng import charts, i18n, maps, tables
 
     english = tables.show("owners_committees").html()
-    assert ">committee elected<" in english and "election_completed<" not in english
-    assert charts.COMMITTEE_STATUS["election_completed"][1] == "committee elected"
-    assert spec.QUALITY_WORDS["not_mapped"] == data.labels("places", "location_quality")["not_mapped"]
+    assert ">election completed<" in english and "election_completed<" not in english
+    assert charts.COMMITTEE_STATUS["election_completed"][1] == "election completed"
+    overview = maps.overview_map(asset_base=None).document
+    assert "approximate, location unknown" in overview and "approximate: location unknown" not in overview
+    assert "Built or done:" in maps.block_map("jingkan", asset_base=None).document
     with i18n.language("zh_CN"):
         chinese = tables.show("owners_committees").html()
         basis = tables.show("block_works").html()
-    assert ">业委会已选出<" in chinese and "election_completed<" not in chinese
+        people = tables.show("people").html()
+    assert ">选举已完成<" in chinese and "election_completed<" not in chinese
     assert ">报道的动词<" in basis
+    assert ">official<" not in people

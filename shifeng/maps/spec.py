@@ -29,7 +29,6 @@ DATUM_NOTE = i18n.N_(
 
 #: how each location quality is named on a map: the data package's labels
 QUALITY_WORDS = data.labels("places", "location_quality")
-STATUS_WORDS = {"built": i18n.N_("Built"), "planned": i18n.N_("Planned")}
 
 
 
@@ -139,7 +138,7 @@ class Shape:
 
     def label_lines(self) -> list[str]:
         if self.is_zone:
-            tag = i18n._("approximate: location unknown") if self.quality == "placeholder" else i18n._("approximate")
+            tag = i18n._(QUALITY_WORDS[self.quality])  # approximate, or a placeholder's "location unknown"
             return [self.name_zh, self.name_en if i18n.is_source() else "", i18n._("({tag})").format(tag=tag)]
         return [self.name_zh, self.name_en if i18n.is_source() else ""]
 
@@ -187,11 +186,11 @@ def _zone_popup(md: MapData, row: pd.Series) -> str:
         + (f' ({esc(block["type_en"])})' if i18n.is_source() else "") + "</p>",
     ]
     works = md.works[md.works["block_id"] == row["block_id"]]
-    for status in STATUS_WORDS:
+    for status, words in data.labels("block_works", "status").items():
         items = works[works["status"] == status]
         if items.empty:
             continue
-        heading = i18n._("Built in 2018") if status == "built" else i18n._(STATUS_WORDS[status])
+        heading = i18n.sentence_case(i18n._(words))
         lis = "".join(f"<li>{esc(w['item_zh'])}: {esc(w['item_en'])}</li>" if i18n.is_source()
                       else f"<li>{esc(w['item_zh'])}</li>" for _, w in items.iterrows())
         label = esc(i18n._("{heading}:").format(heading=heading))

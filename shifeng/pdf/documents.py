@@ -53,6 +53,8 @@ def _book_macros(app, config) -> str:
     and the config, for the title page, the colophon and the handouts' heading."""
     import yaml
 
+    from shifeng import i18n
+
     cff_path = Path(app.srcdir) / "CITATION.cff"
     cff = yaml.safe_load(cff_path.read_text(encoding="utf-8")) if cff_path.exists() else {}
     title = book_title(config)
@@ -63,15 +65,13 @@ def _book_macros(app, config) -> str:
     url = (config.html_theme_options or {}).get("repository_url", "") or ""
     values = {
         "shifengtitle": title,
-        "shifengsubtitle": subtitle[:1].upper() + subtitle[1:],
+        "shifengsubtitle": i18n.sentence_case(subtitle),
         "shifengauthor": config.author,
         "shifengversion": cff.get("version", config.release or ""),
         "shifengdate": str(cff.get("date-released", "")),
         "shifenglicense": {"CC-BY-4.0": "CC BY 4.0"}.get(cff.get("license", ""), cff.get("license", "")),
         "shifengcopyright": config.copyright,
     }
-    from shifeng import i18n
-
     # the classes' own words, in the edition's language (locales/zh_CN/LC_MESSAGES/shifeng.po)
     values |= {
         "shifengversionname": i18n._("Version"),
