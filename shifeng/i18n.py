@@ -223,11 +223,12 @@ def edition_config(code: str, base: Path = REPO_ROOT / "_config.yml") -> dict:
         # MyST-NB's toggle of a shown code cell: its own words, which no catalog translates
         sphinx["nb_code_prompt_show"] = CODE_PROMPTS[code][0]
         sphinx["nb_code_prompt_hide"] = CODE_PROMPTS[code][1]
-        # in print, Chinese punctuation (quotes, dashes, ellipses) is full width, as Chinese
-        # typesetting wants it: the English edition's rule that sets it in the Latin font goes
+        # in print, Chinese punctuation (quotes, dashes, ellipses) is full width and a hanzi
+        # keeps xeCJK's space before a Latin letter, as Chinese typesetting wants: the English
+        # edition's rules (the preamble's lines marked english-only) go
         latex = sphinx.setdefault("latex_elements", {})
         latex["preamble"] = "\n".join(line for line in latex.get("preamble", "").splitlines()
-                                      if "xeCJKDeclareCharClass" not in line and "English quotes" not in line)
+                                      if not line.rstrip().endswith(ENGLISH_ONLY))
         # chapters as the language numbers them (第1章, 附录A), from the catalog's own labels
         with language(code):
             chapter = gettext("Chapter {number}").split("{number}")
@@ -248,6 +249,9 @@ def edition_config(code: str, base: Path = REPO_ROOT / "_config.yml") -> dict:
     sphinx["templates_path"] = [str(REPO_ROOT / p) for p in sphinx.get("templates_path", [])]
     return config
 
+
+#: the mark of a line of the PDF preamble (``_config.yml``) that only the English edition keeps
+ENGLISH_ONLY = "% english-only"
 
 #: LaTeX for a translated edition's chapter labels: the heading of a chapter, its running
 #: head (Sphinx's \@chappos, made for Japanese) and the parts without an English "Part"

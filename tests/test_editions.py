@@ -114,6 +114,17 @@ def test_a_date_reads_as_each_edition_writes_it(iso, english, chinese):
         assert i18n.date_text(iso) == chinese
 
 
+def test_only_the_english_pdf_sets_its_chinese_punctuation_and_spacing_the_latin_way():
+    import yaml
+
+    english = yaml.safe_load((i18n.REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    english = english["sphinx"]["config"]["latex_elements"]["preamble"]
+    chinese = i18n.edition_config("zh_CN")["sphinx"]["config"]["latex_elements"]["preamble"]
+    assert "CJKecglue={}" in english and "xeCJKDeclareCharClass" in english
+    assert "CJKecglue" not in chinese and "xeCJKDeclareCharClass" not in chinese and i18n.ENGLISH_ONLY not in chinese
+    assert "\\setCJKmainfont" in chinese  # the rest of the preamble stays
+
+
 def test_no_message_is_untranslated_or_fuzzy():
     problems = i18n.check()
     assert not problems, f"{len(problems)} problem(s), e.g.:\n" + "\n".join(problems[:15]) + (

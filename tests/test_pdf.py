@@ -195,6 +195,15 @@ def test_chinese_text_is_extractable(book):
 
 
 @pytest.mark.pdf
+def test_a_chinese_quotation_in_the_english_book_is_set_as_on_the_web(book):
+    """No space between a hanzi and a quotation mark or a digit that the source does not
+    have: xeCJK adds one unless the preamble's english-only rule says not to."""
+    text = text_of(book)
+    assert "参与“美丽社区”建设" in text, "xeCJK put spaces inside the report's quotation marks"
+    assert "2018年" in text.replace("\n", "")
+
+
+@pytest.mark.pdf
 def test_no_character_is_missing_from_the_fonts(pdf_dir):
     logs = sorted(LATEX.glob("*.log"))
     assert logs, f"no xelatex logs in {LATEX}"
