@@ -45,6 +45,7 @@ _CSS = """
   font:600 12px/1.2 system-ui,"Noto Sans CJK SC",sans-serif;color:#1a1a1a;white-space:nowrap;text-align:center;
   text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}
 .shifeng-label .approx{font-weight:400;font-style:italic}
+.shifeng-label-short .approx{display:none}
 .shifeng-legend{background:rgba(255,255,255,.94);padding:6px 9px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);
   font:11.5px/1.3 system-ui,"Noto Sans CJK SC",sans-serif;max-width:230px;max-height:75vh;overflow-y:auto}
 .shifeng-legend summary{font-weight:600;cursor:pointer}
@@ -123,6 +124,113 @@ class _Legend(branca.element.MacroElement):
         self.html_json = json.dumps(legend_html).replace("</", "<\\/")
 
 
+class _LabelsClear(branca.element.MacroElement):
+    """Keeps the zones' labels whole and clear of one another on a narrow map.
+
+    The labels sit where :data:`shifeng.maps.look.LABEL_AT` puts them, chosen on a wide
+    map. On a phone the same zones are half as wide while the labels keep their size, so
+    they cover one another or run off the edge, and on any map the legend may cover one.
+    Each label, in drawing order, takes the first of a few offsets near its place (none at
+    all where nothing is in the way) where it is clear of the map's controls and of the
+    labels before it, pushed back inside the map if it would run off an edge. If none
+    will do, it tries again without its "(approximate)" line, which the zone's dashed
+    outline and the legend also say; failing that, it stays where it was. A zone whose
+    location is unknown (a placeholder) is placed last and may move further, since where
+    its label sits says nothing, but not onto another zone, where it would name that one."""
+
+    _template = branca.element.Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            // offsets as fractions of the label's own width and height, nearest first
+            var near = [[0, 0], [0, -0.5], [0, 0.5], [-0.3, 0], [0.3, 0], [-0.3, -0.5], [0.3, -0.5],
+                        [-0.3, 0.5], [0.3, 0.5], [0, -1], [0, 1], [-0.6, 0], [0.6, 0]];
+            var far = near.slice();  // and up to four heights up or down, for a placeholder's label
+            for (var k = 1.5; k <= 4; k += 0.5) {
+                [0, -0.3, 0.3, -0.6, 0.6].forEach(function (x) { far.push([x, -k], [x, k]); });
+            }
+            function overlap(a, b) {  // or nearer than 2 px: rounding must not make them touch
+                return a.left < b.right + 2 && b.left < a.right + 2 && a.top < b.bottom + 2 && b.top < a.bottom + 2;
+            }
+            // a label's zone on the screen: its centre and radius in pixels
+            function zoneOf(label, box) {
+                var d = label.dataset, centre = map.latLngToContainerPoint([+d.lat, +d.lon]);
+                var north = map.latLngToContainerPoint([+d.lat + d.radius / 111320, +d.lon]);
+                return {x: box.left + centre.x, y: box.top + centre.y, r: Math.abs(centre.y - north.y)};
+            }
+            function onAZone(b, zones) {
+                var x = (b.left + b.right) / 2, y = (b.top + b.bottom) / 2;
+                return zones.some(function (z) { return (x - z.x) * (x - z.x) + (y - z.y) * (y - z.y) < z.r * z.r; });
+            }
+            // where the label's box is once the map has settled: from its anchor and its size,
+            // not from getBoundingClientRect, which is mid-way through a zoom's animation
+            function boxOf(label, box) {
+                var at = map.latLngToContainerPoint([+label.dataset.atLat, +label.dataset.atLon]);
+                var size = label.getBoundingClientRect();  // (moved, never scaled: its size is right)
+                var w = size.width, h = size.height, x = box.left + at.x, y = box.top + at.y;
+                return {left: x - w / 2, right: x + w / 2, top: y - h / 2, bottom: y + h / 2, width: w, height: h};
+            }
+            function place(label, box, offsets, placed, others) {
+                var r = boxOf(label, box);
+                for (var i = 0; i < offsets.length; i++) {
+                    var dx = offsets[i][0] * r.width, dy = offsets[i][1] * r.height;
+                    // a label that would run off an edge is pushed back inside, 1 px clear of it
+                    dx += Math.max(0, box.left + 1 - (r.left + dx)) - Math.max(0, r.right + dx - (box.right - 1));
+                    dy += Math.max(0, box.top + 1 - (r.top + dy)) - Math.max(0, r.bottom + dy - (box.bottom - 1));
+                    var moved = {left: r.left + dx, right: r.right + dx, top: r.top + dy, bottom: r.bottom + dy};
+                    if (!placed.some(function (p) { return overlap(p, moved); }) && !onAZone(moved, others)) {
+                        return {dx: dx, dy: dy, box: moved};
+                    }
+                }
+                return null;
+            }
+            function clear() {
+                var box = map.getContainer().getBoundingClientRect();
+                // the controls (zoom, layers, legend, scale, attribution) are in the way too
+                var placed = Array.prototype.map.call(map.getContainer().querySelectorAll(".leaflet-control"),
+                                                      function (c) { return c.getBoundingClientRect(); });
+                var labels = Array.prototype.slice.call(map.getContainer().querySelectorAll(".shifeng-label div"));
+                labels.sort(function (a, b) { return ("anywhere" in a.dataset) - ("anywhere" in b.dataset); });
+                labels.forEach(function (label) {
+                    var anywhere = "anywhere" in label.dataset, offsets = anywhere ? far : near;
+                    var others = anywhere ? labels.filter(function (l) { return l !== label; })
+                        .map(function (l) { return zoneOf(l, box); }) : [];
+                    label.style.transform = "";
+                    label.classList.remove("shifeng-label-short");
+                    var chosen = place(label, box, offsets, placed, others);
+                    if (!chosen) {
+                        label.classList.add("shifeng-label-short");
+                        chosen = place(label, box, offsets, placed, others);
+                    }
+                    if (!chosen) {
+                        label.classList.remove("shifeng-label-short");
+                        placed.push(boxOf(label, box));
+                        return;
+                    }
+                    if (chosen.dx || chosen.dy) {
+                        label.style.transform = "translate(calc(-50% + " + chosen.dx + "px), calc(-50% + " + chosen.dy + "px))";
+                    }
+                    placed.push(chosen.box);
+                });
+            }
+            // again after each zoom, resize or layer change, in the next frame, once the map has moved
+            var pending = 0;
+            function later() { cancelAnimationFrame(pending); pending = requestAnimationFrame(clear); }
+            map.whenReady(clear);
+            map.on("zoomend resize overlayadd overlayremove", later);
+            window.addEventListener("load", later);
+            map.getContainer().addEventListener("toggle", later, true);  // the legend folded or unfolded
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "LabelsClear"
+
+
 def legend_html(spec: MapSpec) -> str:
     rows = [
         f'<li><span class="sw" style="border:{look.BOUNDARY.css_border(look.BOUNDARY_COLOUR)}"></span>'
@@ -132,7 +240,7 @@ def legend_html(spec: MapSpec) -> str:
         if not s.emphasis:
             continue
         line = look.zone_line(s.quality, s.emphasis)
-        tag = i18n._("approximate, location unknown") if s.quality == "placeholder" else i18n._("approximate")
+        tag = i18n._(QUALITY_WORDS[s.quality])
         colon = i18n._(": ")
         rows.append(
             f'<li class="legend-zone" data-place="{esc(s.place_id)}"><span class="sw" style="background:{s.colour}40;'
@@ -220,11 +328,13 @@ def _add_shape(sh: Shape, layer) -> None:
         if sh.emphasis:
             lat, lon = sh.label_position()
             lines = sh.label_lines()
-            label = f"{esc(lines[0])}<br>" + "<br>".join(esc(x) for x in wrap(lines[1]).split("\n"))
+            label = esc(lines[0]) + "".join(f"<br>{esc(x)}" for x in wrap(lines[1]).split("\n") if lines[1])
             label += f'<br><span class="approx">{esc(lines[-1])}</span>'
             folium.Marker(
                 [lat, lon],
-                icon=folium.DivIcon(html=f"<div>{label}</div>", class_name=f"shifeng-label shifeng-label-{sh.place_id}", icon_size=(0, 0)),
+                icon=folium.DivIcon(html=f'<div data-at-lat="{lat}" data-at-lon="{lon}" data-lat="{sh.lat}" data-lon="{sh.lon}" data-radius="{sh.radius_m}"'
+                                         + (" data-anywhere" if sh.quality == "placeholder" else "") + f">{label}</div>",
+                                    class_name=f"shifeng-label shifeng-label-{sh.place_id}", icon_size=(0, 0)),
                 interactive=False,
                 keyboard=False,
             ).add_to(layer)
@@ -309,6 +419,7 @@ def render(spec: MapSpec, asset_base: str | None = "default") -> tuple[folium.Ma
                 layer.add_to(fmap)
         folium.LayerControl(collapsed=True).add_to(fmap)
         fmap.add_child(_Legend(legend_html(spec)))
+        fmap.add_child(_LabelsClear())
         fmap.fit_bounds([list(spec.bounds[0]), list(spec.bounds[1])])
         document = fmap.get_root().render()
     return fmap, document
