@@ -133,6 +133,21 @@ def test_map_assets_are_copied_into_an_html_build_only(tmp_path):
     assert not (latex / map_assets.OUT_DIR).exists()
 
 
+def test_a_map_document_that_no_page_shows_is_removed_at_the_end_of_a_build(tmp_path):
+    frames = f"{map_assets.OUT_DIR}/{map_assets.FRAMES_DIR}"
+    page = f"Maps\n====\n\n.. raw:: html\n\n   <iframe data-src=\"{frames}/shown-1.html\"></iframe>\n"
+    conf = 'extensions = ["shifeng.ext.map_assets"]\n'
+    out, _ = tiny_book(tmp_path, {"index.rst": page}, conf)
+    (out / frames).mkdir(parents=True, exist_ok=True)
+    for name in ("shown-1.html", "stale-0.html"):  # as a rebuild that changed a map leaves them
+        (out / frames / name).write_text("<html></html>", encoding="utf-8")
+    assert map_assets.remove_unshown_frames(out) == [out / frames / "stale-0.html"]
+    assert sorted(p.name for p in (out / frames).iterdir()) == ["shown-1.html"]
+    (out / frames / "stale-0.html").write_text("<html></html>", encoding="utf-8")
+    out, _ = tiny_book(tmp_path, {"index.rst": page + "\nEdited.\n"}, conf)  # the extension does it itself
+    assert sorted(p.name for p in (out / frames).iterdir()) == ["shown-1.html"]
+
+
 # --- downloads and pdf: a tiny book with a table of contents ----------------------------
 
 TOC = """\

@@ -29,6 +29,7 @@ import hashlib
 import html
 import importlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -168,9 +169,31 @@ def _skip(self, node) -> None:
     raise nodes.SkipNode
 
 
+def remove_unshown_frames(outdir: Path | str) -> list[Path]:
+    """Delete the map documents that no page of ``outdir`` shows, and return them.
+
+    A rebuild that changes a map writes it under a new name (:func:`frame_name`) and
+    leaves the old file; a page that was not written again still names its own, so
+    only files that no page names go."""
+    outdir = Path(outdir)
+    folder = outdir / OUT_DIR / FRAMES_DIR
+    if not folder.is_dir():
+        return []
+    named = re.compile(rf"{OUT_DIR}/{FRAMES_DIR}/([^\"'\s/]+\.html)")
+    shown = set()
+    for page in outdir.rglob("*.html"):
+        if page.relative_to(outdir).parts[0] != OUT_DIR:
+            shown.update(named.findall(page.read_text(encoding="utf-8", errors="replace")))
+    unshown = [frame for frame in sorted(folder.glob("*.html")) if frame.name not in shown]
+    for frame in unshown:
+        frame.unlink()
+    return unshown
+
+
 def _build_finished(app, exception) -> None:
     if exception is None and app.builder.format == "html":
         copy_assets(Path(app.outdir) / OUT_DIR)
+        remove_unshown_frames(app.outdir)
 
 
 def setup(app):
