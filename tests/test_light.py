@@ -105,6 +105,41 @@ def test_the_pages_own_rules_draw_it_as_the_whole_stylesheet_does(offline_pages,
     assert not differences, f"{len(differences)} differences, the first: " + "\n".join(differences[:5])
 
 
+#: what data-theme is when the page is parsed (before the theme's script starts) and after load,
+#: and every value it had before the theme's script set it again
+THEME_WATCH = """
+window.shifengThemes = {changedFrom: []};
+document.addEventListener('readystatechange', () => {
+  if (document.readyState !== 'interactive') return;
+  window.shifengThemes.parsed = document.documentElement.dataset.theme;
+  new MutationObserver((records) => records.forEach((r) => window.shifengThemes.changedFrom.push(r.oldValue)))
+    .observe(document.documentElement, {attributes: true, attributeFilter: ['data-theme'], attributeOldValue: true});
+});
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("stored_mode", [None, "auto", "light", "dark"])
+def test_the_theme_is_resolved_before_the_page_is_drawn_so_the_themes_script_restyles_nothing(
+        offline_pages, book_server, book_html, scheme, stored_mode):
+    """The theme's script sets data-theme once more at start-up. If the value changed there
+    (it was "auto" on a first visit), the browser restyled the whole page: up to 170 ms of
+    blocking time on a phone."""
+    built(book_html, "book/01-context.html")
+    page = offline_pages(color_scheme=scheme)
+    if stored_mode:
+        page.add_init_script(f"localStorage.setItem('mode', '{stored_mode}');")
+    page.add_init_script(THEME_WATCH)
+    page.goto(book_server + "book/01-context.html", wait_until="load")
+    themes = page.evaluate("() => ({...window.shifengThemes, now: document.documentElement.dataset.theme})")
+    expected = stored_mode if stored_mode in ("light", "dark") else scheme
+    assert themes["parsed"] == expected, f"data-theme when the page is parsed: {themes['parsed']}"
+    assert themes["now"] == expected
+    assert themes["changedFrom"] and set(themes["changedFrom"]) == {expected}, (
+        f"the theme's script set data-theme, changing it from {themes['changedFrom']}")
+
+
 @pytest.mark.browser
 def test_a_map_loads_only_when_the_reader_scrolls_near_it(offline_pages, book_server, book_html, load_frames):
     html = built(book_html, "book/05-four-blocks.html")
