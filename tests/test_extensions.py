@@ -350,6 +350,24 @@ def test_light_puts_each_pages_own_rules_in_the_page(tmp_path):
     assert not re.findall(r"<script(?![^>]*\bdefer)[^>]*\bsrc=", head), "a script file that holds up the first paint"
 
 
+def test_light_on_a_rebuild_after_a_stylesheet_changed_puts_its_new_rules_in_every_page(tmp_path):
+    """Sphinx looks at sources and templates only: with a stylesheet of ``_static`` edited and
+    nothing else, it wrote no page and copied no file, and every page kept the old rules."""
+    conf = LIGHT_CONF + 'html_static_path = ["_static"]\nhtml_css_files = ["book.css"]\n'
+    other = "# Another page\n\nIt is not edited.\n\n```python\ny = 2\n```\n\n```{toctree}\n```\n"
+    src = write_book(tmp_path / "src", {"index.md": LIGHT_PAGE + "\n```{toctree}\nother\n```\n", "other.md": other}, conf)
+    (src / "_static").mkdir()
+    (src / "_static" / "book.css").write_text("pre { tab-size: 3; }\n", encoding="utf-8")
+    out, _ = build(src, tmp_path / "_build")
+    assert "tab-size:3" in (out / "index.html").read_text(encoding="utf-8").replace(" ", "")
+    (src / "_static" / "book.css").write_text("pre { tab-size: 5; }\n", encoding="utf-8")
+    out, warnings = build(src, tmp_path / "_build")
+    for name in ("index.html", "other.html"):
+        rules = (out / name).read_text(encoding="utf-8").split("<style data-rules-of=", 1)[1].split("</style>")[0]
+        assert "tab-size:5" in rules.replace(" ", "") and "tab-size:3" not in rules.replace(" ", ""), (name, warnings)
+    assert "tab-size: 5" in (out / "_static" / "book.css").read_text(encoding="utf-8")
+
+
 def test_light_on_a_rebuild_leaves_a_page_as_it_was_or_puts_its_rules_in_again(tmp_path):
     other = "# Another page\n\nIt is not edited.\n\n```{toctree}\n```\n"
     src = write_book(tmp_path / "src", {"index.md": LIGHT_PAGE + "\n```{toctree}\nother\n```\n", "other.md": other}, LIGHT_CONF)

@@ -52,11 +52,17 @@ page shows and changes how it gets there.
    or wheel (with which a reader's scroll starts); a click on the menu that comes before it opens the menu once
    Bootstrap is there.
 
+A change to a file of ``html_static_path`` (``_static/book.css``, say) makes every page
+out of date (:func:`static_changed`). Sphinx itself looks only at the sources and the
+templates: with nothing else changed, it wrote no page and copied no static file, so a
+page kept the rules of the old stylesheet.
+
 Register it in ``_config.yml`` under ``sphinx: extra_extensions`` as ``shifeng.ext.light``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -293,6 +299,27 @@ def drop_unloaded(outdir: Path) -> list[str]:
     return sorted(path.relative_to(outdir).as_posix() for path in gone)
 
 
+def static_fingerprint(app) -> str:
+    """A hash of every file under the book's ``html_static_path`` (names and contents)."""
+    digest = hashlib.sha256()
+    for entry in app.config.html_static_path:
+        root = Path(app.confdir, entry)
+        for path in sorted(root.rglob("*")) if root.is_dir() else [root]:
+            if path.is_file():
+                digest.update(path.relative_to(root.parent).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def static_changed(app, env, added, changed, removed) -> list[str]:
+    """Every page, when a static file changed since the last build (each page carries the
+    rules of the stylesheets in it); none otherwise."""
+    fingerprint = static_fingerprint(app)
+    if getattr(env, "shifeng_static_fingerprint", None) == fingerprint:
+        return []
+    env.shifeng_static_fingerprint = fingerprint  # pickled with the environment, after a good read
+    return sorted(env.found_docs - added - changed)
+
+
 def finish(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -318,6 +345,7 @@ def finish(app, exception) -> None:
 
 
 def setup(app):
+    app.connect("env-get-outdated", static_changed)
     app.connect("html-page-context", trim_assets, priority=960)
     # after the other extensions' build-finished steps (default 500): the pages are complete
     app.connect("build-finished", finish, priority=900)
