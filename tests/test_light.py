@@ -141,6 +141,25 @@ def test_the_theme_is_resolved_before_the_page_is_drawn_so_the_themes_script_res
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("page_name", ["book/05-four-blocks.html", "zh/book/05-four-blocks.html"])
+def test_a_hidden_code_cell_is_out_of_the_layout_until_the_reader_opens_it(offline_pages, book_server, book_html,
+                                                                          page_name):
+    """_static/book.css takes a closed cell's source out of the layout (the theme measures
+    every <pre> at load, and Chromium laid out each closed one for it); opened, it shows."""
+    built(book_html, page_name)
+    page = offline_pages(viewport={"width": 375, "height": 800})
+    page.goto(book_server + page_name, wait_until="load")
+    cell = page.locator("details.hide.above-input").first
+    source = cell.locator("pre")
+    assert page.locator("details.hide.above-input").count() >= 3
+    assert source.evaluate("(pre) => pre.getClientRects().length") == 0, "a closed cell's source has no layout box"
+    cell.locator("summary").click()
+    source.wait_for(state="visible")
+    assert "maps.glue_map" in source.inner_text()
+    assert source.bounding_box()["height"] > 10
+
+
+@pytest.mark.browser
 def test_a_map_loads_only_when_the_reader_scrolls_near_it(offline_pages, book_server, book_html, load_frames):
     html = built(book_html, "book/05-four-blocks.html")
     assert 'loading="lazy"' not in html.split("shifeng-map", 1)[1][:600], "the map loader, not the browser's, decides"
