@@ -19,7 +19,10 @@ leaves out:
   strings, so its strings are not read: what it writes for the components the theme
   uses (dropdowns, tooltips, collapsing parts) is :data:`BOOTSTRAP_WRITES`;
 - the colour mode: ``html[data-theme=dark]`` is kept on every page (the theme sets
-  ``data-theme`` and ``data-mode`` on ``<html>`` before the first paint).
+  ``data-theme`` and ``data-mode`` on ``<html>`` before the first paint);
+- what the browser writes when the reader opens a ``<details>`` or a ``<dialog>`` opens:
+  ``[open]`` (without it, an opened hidden code cell showed both "Show code cell source"
+  and "Hide code cell source").
 
 Every at-rule (``@font-face``, ``@keyframes``) is kept, and every ``@media`` block around a
 kept rule. The rules keep their order, so the cascade is the whole stylesheet's.
@@ -58,6 +61,9 @@ BOOTSTRAP_WRITES = frozenset({
 })
 #: what ``<html>`` carries before the first paint in either colour mode
 MODE_ATTRIBUTES = frozenset({"[data-theme", "[data-mode"})
+#: what the browser itself writes at a reader's act: ``open`` on a ``<details>`` opened (a
+#: hidden code cell) or a ``<dialog>`` shown (the search)
+BROWSER_WRITES = frozenset({"[open"})
 URL = re.compile(r"url\((['\"]?)(?!data:|https?:|/|#)([^'\")]+)\1\)")
 #: a custom property's name (in a ``var()``, a script, a style attribute)
 CUSTOM = re.compile(r"--[A-Za-z_][\w-]*")
@@ -188,7 +194,7 @@ class Stylesheet:
 
     def __post_init__(self):
         self.rules = tinycss2.parse_stylesheet(self.css, skip_comments=True, skip_whitespace=True)
-        given = script_writes(self.scripts) | BOOTSTRAP_WRITES | MODE_ATTRIBUTES
+        given = script_writes(self.scripts) | BOOTSTRAP_WRITES | MODE_ATTRIBUTES | BROWSER_WRITES
         #: rule key -> what each of its selectors requires of the page
         self.needs: dict[tuple[int, ...], list[frozenset[str]]] = {}
         self.children: dict[tuple[int, ...], list] = {}

@@ -153,9 +153,12 @@ def test_a_hidden_code_cell_is_out_of_the_layout_until_the_reader_opens_it(offli
     source = cell.locator("pre")
     assert page.locator("details.hide.above-input").count() >= 3
     assert source.evaluate("(pre) => pre.getClientRects().length") == 0, "a closed cell's source has no layout box"
+    assert cell.locator("summary p.collapsed").is_visible() and not cell.locator("summary p.expanded").is_visible()
     cell.locator("summary").click()
     source.wait_for(state="visible")
     assert "maps.glue_map" in source.inner_text()
+    # the page's own rules keep the theme's rules for an open cell ([open], which the browser writes)
+    assert cell.locator("summary p.expanded").is_visible() and not cell.locator("summary p.collapsed").is_visible()
     assert source.bounding_box()["height"] > 10
 
 

@@ -51,6 +51,17 @@ def test_both_colour_modes_are_kept():
     assert "html[data-theme=dark] .bd-links" in kept and "html[data-mode=light] p" in kept
 
 
+def test_what_the_browser_writes_when_the_reader_opens_a_details_is_kept():
+    """An opened hidden code cell showed both its labels: ``[open]`` is on no element as
+    built, and the theme's rule for an open cell was dropped."""
+    cell = PAGE.replace("<p id", '<details class="hide"><summary><p class="collapsed">Show</p>'
+                                 '<p class="expanded">Hide</p></summary></details><p id')
+    css = "details.hide[open]>summary>p.collapsed{display:none}\n.carousel[open]{color:red}"
+    kept = rules_for(css, cell)
+    assert "details.hide[open]>summary>p.collapsed" in kept
+    assert ".carousel" not in kept  # [open] is granted, the other names are still required
+
+
 def test_at_rules_stay_in_order_and_a_media_block_only_around_kept_rules():
     css = ("@font-face{font-family:X;src:url(../fonts/x.woff2)}\n"
            "@media (max-width:600px){.highlight{margin:0}.carousel{margin:0}}\n"
