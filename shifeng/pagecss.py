@@ -20,9 +20,9 @@ leaves out:
   uses (dropdowns, tooltips, collapsing parts) is :data:`BOOTSTRAP_WRITES`;
 - the colour mode: ``html[data-theme=dark]`` is kept on every page (the theme sets
   ``data-theme`` and ``data-mode`` on ``<html>`` before the first paint);
-- what the browser writes when the reader opens a ``<details>`` or a ``<dialog>`` opens:
-  ``[open]`` (without it, an opened hidden code cell showed both "Show code cell source"
-  and "Hide code cell source").
+- what the browser writes when a reader opens a ``<details>`` or a script shows a
+  ``<dialog>``: ``[open]``. Without it, an opened hidden code cell showed both "Show code
+  cell source" and "Hide code cell source".
 
 Every at-rule (``@font-face``, ``@keyframes``) is kept, and every ``@media`` block around a
 kept rule. The rules keep their order, so the cascade is the whole stylesheet's.
