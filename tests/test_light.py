@@ -238,3 +238,69 @@ def test_nothing_is_served_that_no_page_loads(book_html):
     assert not list(static.rglob("fontawesome.js")), "Font Awesome's script: the icons are drawn by its web font"
     for path in static.rglob("*.js"):
         assert "sourceMappingURL" not in path.read_text(encoding="utf-8", errors="replace"), path.name
+
+
+#: every icon character (Unicode's private use area) the page draws: in an element's own text
+#: or its ::before and ::after, with the font family and weight it is drawn in
+DRAWN_ICONS = """() => {
+  const drawn = [];
+  const isIcon = (char) => { const code = char.codePointAt(0); return code >= 0xE000 && code <= 0xF8FF; };
+  for (const element of document.querySelectorAll('body *')) {
+    for (const pseudo of [null, '::before', '::after']) {
+      const style = getComputedStyle(element, pseudo);
+      if (style.display === 'none') continue;
+      const text = pseudo ? (style.content.startsWith('"') ? style.content : '')
+                          : [...element.childNodes].filter((n) => n.nodeType === 3).map((n) => n.data).join('');
+      for (const char of text) {
+        if (isIcon(char)) drawn.push([style.fontFamily, style.fontWeight, char.codePointAt(0),
+                                      `<${element.tagName.toLowerCase()} class="${element.className}">${pseudo || ''}`]);
+      }
+    }
+  }
+  return drawn;
+}"""
+
+
+def icon_faces(book_html) -> dict[tuple[str, str], set[int]]:
+    """(font family, weight) -> the characters its web font maps, from the @font-face rules
+    of the whole stylesheet (its woff2 file, which every browser the book serves reads)."""
+    import tinycss2
+    from fontTools.ttLib import TTFont
+
+    bundle = book_html / "_static" / "styles" / "book-bundle.css"
+    faces = {}
+    for rule in tinycss2.parse_stylesheet(bundle.read_text(encoding="utf-8"), skip_whitespace=True, skip_comments=True):
+        if rule.type != "at-rule" or rule.lower_at_keyword != "font-face":
+            continue
+        declarations = {d.lower_name: tinycss2.serialize(d.value).strip()
+                        for d in tinycss2.parse_declaration_list(rule.content, skip_whitespace=True, skip_comments=True) if d.type == "declaration"}
+        woff2 = re.search(r"url\(([^)]+\.woff2)\)", declarations.get("src", ""))
+        if not woff2:
+            continue
+        family = declarations["font-family"].strip("\"'").replace("\\ ", " ")
+        font = TTFont((bundle.parent / woff2.group(1).strip("\"'")).resolve())
+        faces[(family, declarations.get("font-weight", "400"))] = set(font.getBestCmap() or {})
+    return faces
+
+
+def test_every_icon_font_maps_a_character_so_that_a_browser_accepts_it(book_html):
+    faces = icon_faces(book_html)
+    assert ("Font Awesome 6 Free", "900") in faces, f"no solid Font Awesome face in the stylesheet: {sorted(faces)}"
+    # a font with an empty cmap is refused by Chromium's font sanitizer ("OTS parsing error: cmap")
+    assert all(faces.values()), [face for face, characters in faces.items() if not characters]
+
+
+@pytest.mark.browser
+def test_every_icon_a_page_draws_is_in_the_font_it_is_drawn_with(built_page, offline_pages, book_server, book_html):
+    faces = icon_faces(book_html)
+    page = offline_pages()
+    page.goto(book_server + built_page, wait_until="load")
+    drawn = page.evaluate(DRAWN_ICONS)
+    assert drawn, f"{built_page}: no icon drawn at all (the header's are on every page): is the check still right?"
+    missing = set()
+    for families, weight, code, where in drawn:
+        face = next((f for f in (name.strip().strip("\"'") for name in families.split(","))
+                     if (f, weight) in faces), None)
+        if face is None or code not in faces[(face, weight)]:
+            missing.add(f"U+{code:04X} in {families} {weight}, at {where}")
+    assert not missing, f"{built_page}: icons drawn with no glyph in their font (a blank or a box):\n" + "\n".join(sorted(missing))

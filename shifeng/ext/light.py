@@ -10,7 +10,8 @@ page shows and changes how it gets there.
 2. **Only the icons the book uses.** Font Awesome's fonts hold some 1,400 icons (the solid
    font alone is 156 KB). After the build, every icon name that a page or a script of the
    book uses is looked up in the theme's CSS, and each font is cut to those glyphs with
-   fontTools' subsetter (a few KB).
+   fontTools' subsetter (a few KB). The glyphs the theme's stylesheet draws itself (an
+   admonition's title, a link to GitHub: its ``--pst-icon-*`` characters) are kept too.
 3. **The search index only where one searches.** The theme's layout loads Sphinx's search
    tools and the whole search index (with Chinese words, the largest file of the book)
    into every page. ``_templates/layout.html`` leaves them to the search page, which
@@ -78,6 +79,8 @@ NOT_ICONS = {"fa", "fa-solid", "fa-regular", "fa-brands", "fa-classic", "fa-shar
              "fa-2x", "fa-3x", "fa-spin", "fa-pulse", "fa-border", "fa-inverse", "fa-stack", "fa-layers"}
 ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]+)"\}')
 ICON_NAME = re.compile(r"\bfa-[a-z0-9]+(?:-[a-z0-9]+)*\b")
+#: Unicode's private use area, where Font Awesome puts its icons
+PRIVATE_USE = (0xE000, 0xF8FF)
 #: where a page's own rules go: the template's link to the bundle or, in a page an earlier
 #: build wrote and this one did not rewrite, the rules put there then (the CSS may have changed)
 BUNDLE_LINK = re.compile(r'<link href="[^"]*book-bundle\.css" rel="stylesheet" />|<style data-rules-of="[^"]*">.*?</style>', re.S)
@@ -173,6 +176,16 @@ def trim_icon_rules(outdir: Path) -> tuple[int, int]:
     return len(css.encode()), len(trimmed.encode())
 
 
+def drawn_by_stylesheet(css: str) -> set[int]:
+    """The icon characters (Unicode's private use area) a stylesheet writes as themselves.
+
+    The theme draws some icons from its CSS alone, with no Font Awesome class in the page:
+    the character of ``--pst-icon-lightbulb`` (U+F0EB) after a tip's title, that of
+    ``--pst-icon-github`` before every link to GitHub. Font Awesome's own icon rules write
+    their characters as CSS escapes, which this does not read: :func:`icons_used` decides those."""
+    return {ord(char) for char in css if PRIVATE_USE[0] <= ord(char) <= PRIVATE_USE[1]}
+
+
 def subset_fonts(outdir: Path) -> dict[str, tuple[int, int]]:
     """Cut each Font Awesome font of the build to the icons used; returns name -> (bytes before, after)."""
     import logging
@@ -181,8 +194,9 @@ def subset_fonts(outdir: Path) -> dict[str, tuple[int, int]]:
 
     # the subsetter reports each step at INFO, which the build's log would print
     logging.getLogger("fontTools").setLevel(logging.WARNING)
-    codes = icon_codepoints((outdir / THEME_CSS).read_text(encoding="utf-8"))
-    used = sorted({codes[name] for name in icons_used(outdir) if name in codes})
+    theme_css = (outdir / THEME_CSS).read_text(encoding="utf-8")
+    codes = icon_codepoints(theme_css)
+    used = {codes[name] for name in icons_used(outdir) if name in codes} | drawn_by_stylesheet(theme_css)
     sizes = {}
     for path in sorted((outdir / FONT_DIR).glob("*")):
         if path.suffix not in (".woff2", ".ttf"):
@@ -192,7 +206,10 @@ def subset_fonts(outdir: Path) -> dict[str, tuple[int, int]]:
         options.layout_features = ["*"]
         font = subset.load_font(str(path), options)
         subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=used)
+        mapped = set(font.getBestCmap())
+        # a font with no character mapped is one the browser refuses ("OTS parsing error: cmap"):
+        # one that draws nothing the book uses keeps its first character
+        subsetter.populate(unicodes=sorted(mapped & used) or [min(mapped)])
         subsetter.subset(font)
         before = path.stat().st_size
         subset.save_font(font, str(path), options)
