@@ -11,6 +11,8 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
+from shifeng.ext.light import BUNDLE
+
 pytestmark = pytest.mark.build
 
 #: pages of every kind: landing, text, maps, wide tables, search, and the Chinese edition's
@@ -63,7 +65,7 @@ def test_a_page_carries_its_own_rules_and_links_no_stylesheet_of_the_theme(book_
     assert (book_html / page).parent.joinpath(own[0]["data-rules-of"]).resolve().is_file()
     css = own[0].get_text()
     assert "--pst-color-primary" in css and "html[data-theme=dark]" in css, "the theme's colours, in both modes"
-    assert len(css) < (book_html / "_static/styles/book-bundle.css").stat().st_size / 2
+    assert len(css) < (book_html / BUNDLE).stat().st_size / 2
     linked = [link["href"] for link in soup.find_all("link", rel="stylesheet")]
     assert not [href for href in linked if "sphinx-design" not in href], f"render-blocking stylesheets: {linked}"
 
@@ -267,7 +269,7 @@ def icon_faces(book_html) -> dict[tuple[str, str], set[int]]:
     import tinycss2
     from fontTools.ttLib import TTFont
 
-    bundle = book_html / "_static" / "styles" / "book-bundle.css"
+    bundle = book_html / BUNDLE
     faces = {}
     for rule in tinycss2.parse_stylesheet(bundle.read_text(encoding="utf-8"), skip_whitespace=True, skip_comments=True):
         if rule.type != "at-rule" or rule.lower_at_keyword != "font-face":
